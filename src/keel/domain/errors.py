@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "CalendarError",
+    "ConflictError",
     "CycleError",
     "KeelError",
     "PlanError",
@@ -61,3 +62,9 @@ class CycleError(ValidationError):
             f"This {what} would create a cycle: {path}",
             details={"cycle": list(self.cycle)},
         )
+
+
+class ConflictError(KeelError):
+    """An update based on a stale version: someone else changed the object first."""
+
+    code = "conflict"
