@@ -1,3 +1,74 @@
+"""The NinjaAPI instance mounted at /api/v1/: authentication, error format, routers.
+
+OpenAPI is served at /api/v1/openapi.json and the interactive docs at /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Keel API", version="1", urls_namespace="api-v1")
+from keel.api.auth import AUTH
+from keel.api.errors import error_body, register_exception_handlers
+from keel.api.routers import accounts
+
+__all__ = ["api"]
+
+
+class KeelAPI(NinjaAPI):
+    """A NinjaAPI whose 404s for unknown paths and 405s are in the error format too."""
+
+    def set_default_exception_handlers(self) -> None:
+        register_exception_handlers(self)
+
+    def _error(self, request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+        return self.create_response(request, error_body(code, message), status=status)
+
+    def _json_405(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                allowed = response["Allow"]
+                new = self._error(
+                    request,
+                    405,
+                    "method_not_allowed",
+                    f"{request.method} is not allowed here; allowed: {allowed}.",
+                )
+                new["Allow"] = allowed
+                return new
+            return response
+
+        return wrapper
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._json_405(pattern.callback)
+
+        @csrf_exempt
+        def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
+            return self._error(request, 404, "not_found", f"No API endpoint at {request.path}.")
+
+        # Last, so it only catches what no route matched.
+        patterns.append(path("<path:rest>", unknown, name="unknown"))
+        return patterns
+
+
+api = KeelAPI(
+    title="Keel API",
+    version="1",
+    description="REST API of Keel. See docs/api.md for authentication, errors and concurrency.",
+    urls_namespace="api-v1",
+    auth=AUTH,
+)
+
+api.add_router("/me", accounts.router)

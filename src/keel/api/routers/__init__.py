@@ -1,0 +1,1 @@
+"""One router per bounded context; main.py mounts them."""

@@ -1,0 +1,158 @@
+"""Schemas for portfolios, programs, projects and project members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field
+
+from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
+
+__all__ = [
+    "MemberIn",
+    "MemberOut",
+    "MemberPatch",
+    "PortfolioIn",
+    "PortfolioOut",
+    "PortfolioPatch",
+    "ProgramIn",
+    "ProgramOut",
+    "ProgramPatch",
+    "ProjectIn",
+    "ProjectOut",
+    "ProjectPatch",
+]
+
+Name = Field(min_length=1, max_length=200)
+
+
+class PortfolioIn(InSchema):
+    name: str = Name
+    slug: str = Field(min_length=1, max_length=80, pattern=r"^[-a-z0-9_]+$")
+    description: str = ""
+
+
+class PortfolioPatch(PatchSchema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    slug: str | None = Field(None, min_length=1, max_length=80, pattern=r"^[-a-z0-9_]+$")
+    description: str | None = None
+
+
+class PortfolioOut(OutSchema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProgramIn(InSchema):
+    portfolio: int = Field(description="Id of the portfolio the program belongs to.")
+    name: str = Name
+    description: str = ""
+
+
+class ProgramPatch(PatchSchema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+
+
+class ProgramOut(OutSchema):
+    id: int
+    portfolio: int
+    name: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_portfolio(obj: Any) -> int:
+        return int(obj.portfolio_id)
+
+
+class _ProjectFields(InSchema):
+    methodology: str | None = Field(None, description="waterfall, scrum, kanban or hybrid.")
+    goals: str | None = None
+    scope_statement: str | None = None
+    start_date: date | None = None
+    finish_date: date | None = None
+    status: str | None = Field(
+        None, description="proposed, active, on_hold, completed or cancelled."
+    )
+    health: str | None = Field(None, description="green, amber or red.")
+    manager: str | None = Field(None, description="Username of the project manager.")
+    program: int | None = Field(None, description="Id of a program of the same portfolio.")
+
+
+class ProjectIn(_ProjectFields):
+    key: str = Field(
+        min_length=2, max_length=10, description="2 to 10 capital letters or digits, e.g. ERP."
+    )
+    name: str = Name
+    portfolio: int = Field(description="Id of the portfolio the project belongs to.")
+    template: str | None = Field(
+        None, description="Template to start from (its workflow and settings)."
+    )
+
+
+class ProjectPatch(_ProjectFields, PatchSchema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+
+
+class ProjectOut(OutSchema):
+    id: int
+    key: str
+    name: str
+    portfolio: int
+    program: int | None
+    methodology: str
+    goals: str
+    scope_statement: str
+    start_date: date | None
+    finish_date: date | None
+    status: str
+    health: str
+    manager: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_portfolio(obj: Any) -> int:
+        return int(obj.portfolio_id)
+
+    @staticmethod
+    def resolve_program(obj: Any) -> int | None:
+        return obj.program_id
+
+    @staticmethod
+    def resolve_manager(obj: Any) -> str | None:
+        return obj.manager.username if obj.manager_id else None
+
+
+class MemberIn(InSchema):
+    username: str = Field(min_length=1)
+    role: str = Field(description="A project role, e.g. project_manager, member, viewer.")
+
+
+class MemberPatch(InSchema):
+    role: str
+
+
+class MemberOut(OutSchema):
+    username: str
+    display_name: str
+    role: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_username(obj: Any) -> str:
+        return str(obj.user.username)
+
+    @staticmethod
+    def resolve_display_name(obj: Any) -> str:
+        return str(obj.user)

@@ -1,0 +1,309 @@
+"""Schemas for work items, their workflow, dependencies, comments and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
+
+__all__ = [
+    "ChangeOut",
+    "CommentIn",
+    "CommentOut",
+    "CommentPatch",
+    "DependencyIn",
+    "DependencyOut",
+    "DependencyPatch",
+    "MoveIn",
+    "TransitionIn",
+    "WorkItemFilter",
+    "WorkItemIn",
+    "WorkItemOut",
+    "WorkItemPatch",
+    "WorkflowIn",
+    "WorkflowOut",
+    "WorkflowStatusIn",
+    "WorkflowStatusOut",
+    "WorkflowStatusPatch",
+    "WorkflowTransitionIn",
+    "WorkflowTransitionOut",
+]
+
+
+def _username(user: Any) -> str | None:
+    return user.username if user is not None else None
+
+
+class _ItemFields(InSchema):
+    description: str | None = None
+    priority: str | None = Field(None, description="lowest, low, medium, high or highest.")
+    assignee: str | None = Field(None, description="Username of a project member.")
+    estimate_hours: Decimal | None = Field(None, ge=0)
+    story_points: Decimal | None = Field(None, ge=0)
+    duration_days: Decimal | None = Field(None, ge=0)
+    planned_start: date | None = None
+    planned_finish: date | None = None
+    due_date: date | None = None
+    progress: int | None = Field(None, ge=0, le=100)
+    labels: list[str] | None = Field(None, description="Label names of the project.")
+
+
+class WorkItemIn(_ItemFields):
+    type: str = Field("task", description="epic, deliverable, task, milestone, bug or subtask.")
+    title: str = Field(min_length=1, max_length=255)
+    parent: str | None = Field(None, description="Key of the parent item, e.g. ERP-3.")
+
+
+class WorkItemPatch(_ItemFields, PatchSchema):
+    type: str | None = None
+    title: str | None = Field(None, min_length=1, max_length=255)
+
+
+class WorkItemOut(OutSchema):
+    key: str
+    number: int
+    project: str
+    type: str
+    title: str
+    description: str
+    status: str
+    status_name: str
+    status_category: str
+    priority: str
+    assignee: str | None
+    reporter: str | None
+    estimate_hours: Decimal | None
+    story_points: Decimal | None
+    duration_days: Decimal | None
+    planned_start: date | None
+    planned_finish: date | None
+    due_date: date | None
+    progress: int
+    labels: list[str]
+    parent: str | None
+    position: int
+    outline_code: str
+    early_start: datetime | None
+    early_finish: datetime | None
+    late_start: datetime | None
+    late_finish: datetime | None
+    total_float_minutes: int | None
+    free_float_minutes: int | None
+    is_critical: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_project(obj: Any) -> str:
+        return str(obj.project.key)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.status.key)
+
+    @staticmethod
+    def resolve_status_name(obj: Any) -> str:
+        return str(obj.status.name)
+
+    @staticmethod
+    def resolve_status_category(obj: Any) -> str:
+        return str(obj.status.category)
+
+    @staticmethod
+    def resolve_assignee(obj: Any) -> str | None:
+        return _username(obj.assignee)
+
+    @staticmethod
+    def resolve_reporter(obj: Any) -> str | None:
+        return _username(obj.reporter)
+
+    @staticmethod
+    def resolve_labels(obj: Any) -> list[str]:
+        return [label.name for label in obj.labels.all()]
+
+    @staticmethod
+    def resolve_parent(obj: Any) -> str | None:
+        return obj.parent.key if obj.parent_id else None
+
+
+class WorkItemFilter(Schema):
+    """Filters for the item list; all given filters must match."""
+
+    status: str | None = Field(None, description="Status key, e.g. in_progress.")
+    assignee: str | None = Field(None, description="Username, or 'me'.")
+    type: str | None = Field(None, description="Item type, e.g. task.")
+    label: str | None = Field(None, description="Label name.")
+    text: str | None = Field(None, description="Words to find in the title or description.")
+
+
+class TransitionIn(InSchema):
+    to_status: str = Field(description="Key of the status to move to.")
+    version: int | None = None
+
+
+class MoveIn(InSchema):
+    parent: str | None = Field(description="Key of the new parent, or null for the top level.")
+    position: int | None = Field(None, ge=0, description="Place among the new siblings, from 0.")
+
+
+class DependencyIn(InSchema):
+    predecessor: str = Field(description="Key of the item that comes first, e.g. ERP-3.")
+    successor: str = Field(description="Key of the item that depends on it.")
+    type: str = Field("FS", description="FS, SS, FF or SF.")
+    lag_days: Decimal = Field(Decimal(0), description="Working days of lag (negative: lead).")
+
+
+class DependencyPatch(PatchSchema):
+    type: str | None = None
+    lag_days: Decimal | None = None
+
+
+class DependencyOut(OutSchema):
+    id: int
+    predecessor: str
+    successor: str
+    type: str
+    lag_days: Decimal
+    version: int
+
+    @staticmethod
+    def resolve_predecessor(obj: Any) -> str:
+        return str(obj.predecessor.key)
+
+    @staticmethod
+    def resolve_successor(obj: Any) -> str:
+        return str(obj.successor.key)
+
+
+class CommentIn(InSchema):
+    body: str = Field(min_length=1, description="Markdown; @username mentions a member.")
+
+
+class CommentPatch(InSchema):
+    body: str = Field(min_length=1)
+
+
+class CommentOut(OutSchema):
+    id: int
+    item: str
+    author: str | None
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_item(obj: Any) -> str:
+        return str(obj.item.key)
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str | None:
+        return _username(obj.author)
+
+
+class ChangeOut(OutSchema):
+    """One line of audit history: who, when, which field, old → new."""
+
+    id: int
+    item: str
+    actor: str | None
+    at: datetime
+    action: str
+    field: str
+    old: str
+    new: str
+
+    @staticmethod
+    def resolve_item(obj: Any) -> str:
+        return str(obj.item_key)
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str | None:
+        return _username(obj.actor)
+
+
+class WorkflowStatusIn(InSchema):
+    key: str = Field(min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=80)
+    category: str = Field("todo", description="todo, in_progress or done.")
+    position: int | None = Field(None, ge=0)
+    wip_limit: int | None = Field(None, ge=1)
+
+
+class WorkflowStatusPatch(PatchSchema):
+    name: str | None = Field(None, min_length=1, max_length=80)
+    category: str | None = None
+    position: int | None = Field(None, ge=0)
+    wip_limit: int | None = Field(None, ge=1)
+
+
+class WorkflowStatusOut(OutSchema):
+    id: int
+    key: str
+    name: str
+    category: str
+    position: int
+    wip_limit: int | None
+
+
+class WorkflowTransitionIn(InSchema):
+    from_status: str = Field(description="Key of the status the move starts from.")
+    to_status: str = Field(description="Key of the status the move ends in.")
+    allowed_roles: list[str] = Field(
+        default_factory=list, description="Roles that may make the move; empty: any."
+    )
+    version: int | None = None
+
+
+class WorkflowTransitionOut(OutSchema):
+    id: int
+    from_status: str
+    to_status: str
+    allowed_roles: list[str]
+
+    @staticmethod
+    def resolve_from_status(obj: Any) -> str:
+        return str(obj.from_status.key)
+
+    @staticmethod
+    def resolve_to_status(obj: Any) -> str:
+        return str(obj.to_status.key)
+
+
+class WorkflowOut(OutSchema):
+    version: int
+    statuses: list[WorkflowStatusOut]
+    transitions: list[WorkflowTransitionOut]
+
+    @staticmethod
+    def resolve_statuses(obj: Any) -> list[Any]:
+        return list(obj.statuses.all())
+
+    @staticmethod
+    def resolve_transitions(obj: Any) -> list[Any]:
+        return list(obj.transitions.select_related("from_status", "to_status"))
+
+
+class _WorkflowStatusSpec(InSchema):
+    key: str = Field(min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=80)
+    category: str = "todo"
+    wip_limit: int | None = Field(None, ge=1)
+
+
+class _WorkflowTransitionSpec(InSchema):
+    from_status: str
+    to_status: str
+    allowed_roles: list[str] = Field(default_factory=list)
+
+
+class WorkflowIn(InSchema):
+    """A whole workflow, replacing the current one; items in removed statuses must be moved."""
+
+    statuses: list[_WorkflowStatusSpec] = Field(min_length=1)
+    transitions: list[_WorkflowTransitionSpec] = Field(default_factory=list)
+    version: int | None = None
