@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from keel.api.pagination import Page, PageParams, paginate
 from keel.api.schemas.accounts import MeOut, TokenCreatedOut, TokenIn, TokenOut
@@ -43,11 +43,11 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
         user=request.auth, name=payload.name, expires_at=payload.expires_at
     )
     token.token = raw
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     """Revoke one of your tokens; requests that send it are refused from now on."""
     services.token_revoke(actor=request.auth, token=_own_token(request, token_id))
-    return 204, None
+    return Status(204, None)
