@@ -51,7 +51,7 @@ class PlanError(ValidationError):
 
 
 class CycleError(ValidationError):
-    """Dependencies (or a WBS) that loop back on themselves; ``cycle`` lists the members in order."""
+    """Dependencies (or a WBS) that loop back on themselves; ``cycle`` lists members in order."""
 
     code = "cycle"
 
