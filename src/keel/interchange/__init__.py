@@ -1,0 +1,1 @@
+"""Files from and for other project tools: Microsoft Project XML, TaskJuggler."""
