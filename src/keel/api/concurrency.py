@@ -12,8 +12,9 @@ import re
 from django.http import HttpRequest, HttpResponse
 
 from keel.api.errors import ApiError
+from keel.domain.errors import ConflictError
 
-__all__ = ["expected_version", "optional_version", "set_etag"]
+__all__ = ["check_version", "expected_version", "optional_version", "set_etag"]
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
@@ -95,3 +96,28 @@ def optional_version(request: HttpRequest, body_version: int | None = None) -> i
 def set_etag(response: HttpResponse, version: int) -> None:
     """Give a single-object response the ETag ``"<version>"`` that If-Match expects back."""
     response["ETag"] = f'"{version}"'
+
+
+def check_version(current: int, given: int | None, what: str) -> None:
+    """Refuse a change based on a stale version, for objects whose service does not check it.
+
+    Parameters
+    ----------
+    current : int
+        The stored version.
+    given : int or None
+        The version the client based its change on; None skips the check.
+    what : str
+        Names the object in the message.
+
+    Raises
+    ------
+    ConflictError
+        When ``given`` is not ``current``.
+    """
+    if given is not None and given != current:
+        raise ConflictError(
+            f"{what} was changed by someone else (version {current}, yours {given}). "
+            "Reload and try again.",
+            details={"current_version": current},
+        )

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 
 from keel.api.auth import AUTH
 from keel.api.errors import error_body, register_exception_handlers
-from keel.api.routers import accounts
+from keel.api.routers import accounts, dependencies, projects, work, workflow
 
 __all__ = ["api"]
 
@@ -72,3 +72,7 @@ api = KeelAPI(
 )
 
 api.add_router("/me", accounts.router)
+api.add_router("", projects.router)
+api.add_router("", work.router)
+api.add_router("", dependencies.router)
+api.add_router("", workflow.router)

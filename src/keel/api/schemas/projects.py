@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Field
+from ninja import Field, Schema
 
 from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
 
@@ -16,9 +16,11 @@ __all__ = [
     "PortfolioIn",
     "PortfolioOut",
     "PortfolioPatch",
+    "ProgramFilter",
     "ProgramIn",
     "ProgramOut",
     "ProgramPatch",
+    "ProjectFilter",
     "ProjectIn",
     "ProjectOut",
     "ProjectPatch",
@@ -156,3 +158,20 @@ class MemberOut(OutSchema):
     @staticmethod
     def resolve_display_name(obj: Any) -> str:
         return str(obj.user)
+
+
+class ProjectFilter(Schema):
+    """Filters for the project list; all given filters must match."""
+
+    status: str | None = None
+    health: str | None = None
+    methodology: str | None = None
+    portfolio: int | None = Field(None, description="Portfolio id.")
+    program: int | None = Field(None, description="Program id.")
+    text: str | None = Field(None, description="Part of the key or name.")
+
+
+class ProgramFilter(Schema):
+    """Filters for the program list."""
+
+    portfolio: int | None = Field(None, description="Portfolio id.")

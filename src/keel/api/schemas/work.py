@@ -15,9 +15,11 @@ __all__ = [
     "CommentIn",
     "CommentOut",
     "CommentPatch",
+    "DependencyFilter",
     "DependencyIn",
     "DependencyOut",
     "DependencyPatch",
+    "ItemDeleteParams",
     "MoveIn",
     "TransitionIn",
     "WorkItemFilter",
@@ -56,6 +58,8 @@ class WorkItemIn(_ItemFields):
     type: str = Field("task", description="epic, deliverable, task, milestone, bug or subtask.")
     title: str = Field(min_length=1, max_length=255)
     parent: str | None = Field(None, description="Key of the parent item, e.g. ERP-3.")
+    position: int | None = Field(None, ge=1, description="Place among its siblings; null: last.")
+    status: str | None = Field(None, description="Key of the starting status; default: first.")
 
 
 class WorkItemPatch(_ItemFields, PatchSchema):
@@ -146,9 +150,16 @@ class TransitionIn(InSchema):
     version: int | None = None
 
 
+class ItemDeleteParams(Schema):
+    cascade: bool = Field(False, description="Also delete the item's children.")
+
+
 class MoveIn(InSchema):
     parent: str | None = Field(description="Key of the new parent, or null for the top level.")
-    position: int | None = Field(None, ge=0, description="Place among the new siblings, from 0.")
+    position: int | None = Field(
+        None, ge=1, description="Place among the new siblings, from 1; null: last."
+    )
+    version: int | None = None
 
 
 class DependencyIn(InSchema):
@@ -156,6 +167,10 @@ class DependencyIn(InSchema):
     successor: str = Field(description="Key of the item that depends on it.")
     type: str = Field("FS", description="FS, SS, FF or SF.")
     lag_days: Decimal = Field(Decimal(0), description="Working days of lag (negative: lead).")
+
+
+class DependencyFilter(Schema):
+    item: str | None = Field(None, description="Only links to or from this item (its key).")
 
 
 class DependencyPatch(PatchSchema):
@@ -278,14 +293,6 @@ class WorkflowOut(OutSchema):
     version: int
     statuses: list[WorkflowStatusOut]
     transitions: list[WorkflowTransitionOut]
-
-    @staticmethod
-    def resolve_statuses(obj: Any) -> list[Any]:
-        return list(obj.statuses.all())
-
-    @staticmethod
-    def resolve_transitions(obj: Any) -> list[Any]:
-        return list(obj.transitions.select_related("from_status", "to_status"))
 
 
 class _WorkflowStatusSpec(InSchema):
