@@ -180,14 +180,11 @@ def project_list(
 def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
     """Create a project from a template (waterfall, scrum, kanban, hybrid); you manage it."""
     portfolio = _portfolio_ref(request.auth, payload.portfolio)
-    extra = {"template": payload.template} if payload.template else {}
+    fields = _project_fields(request.auth, payload)
+    if payload.template:
+        fields["template"] = payload.template
     project = services.project_create(
-        actor=request.auth,
-        key=payload.key,
-        name=payload.name,
-        portfolio=portfolio,
-        **extra,
-        **_project_fields(request.auth, payload),
+        actor=request.auth, key=payload.key, portfolio=portfolio, **fields
     )
     return Status(201, project)
 

@@ -75,8 +75,19 @@ def workflow_replace(request: HttpRequest, key: str, payload: WorkflowIn) -> Any
     """Replace the whole workflow; statuses are matched by key so items keep theirs."""
     project = access_project(request.auth, key, Permission.WORKFLOW_EDIT)
     version = expected_version(request, payload.version)
-    spec = payload.model_dump(exclude={"version"})
-    services.workflow_replace(actor=request.auth, project=project, version=version, **spec)
+    statuses = [status.model_dump() for status in payload.statuses]
+    # The service names a transition's ends "from"/"to"; the API says from_status/to_status.
+    transitions = [
+        {"from": t.from_status, "to": t.to_status, "allowed_roles": t.allowed_roles}
+        for t in payload.transitions
+    ]
+    services.workflow_replace(
+        actor=request.auth,
+        project=project,
+        version=version,
+        statuses=statuses,
+        transitions=transitions,
+    )
     return _render(project)
 
 
