@@ -108,7 +108,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _CONTRIBUTE
     | {P.ITEM_DELETE, P.DEPENDENCY_EDIT, P.SCHEDULE_RUN, P.COMMENT_MODERATE, P.RISK_VIEW},
     # Team members do the work: create, update and move items, comment.
-    Role.MEMBER: _READ | _CONTRIBUTE,
+    Role.MEMBER: _READ | _CONTRIBUTE | {P.RISK_VIEW},
     # The customer follows progress and may comment, but changes nothing.
     Role.CUSTOMER_REPRESENTATIVE: _READ | {P.COMMENT_CREATE},
     # Consultants advise: read and comment, no team list.

@@ -103,7 +103,8 @@ def template_apply(*, actor: User, project: Project, template: str) -> None:
     Called by ``project_create`` inside its transaction, after the actor became project manager.
     """
     from keel.apps.work.models import ItemType
-    from keel.apps.work.services import dependency_create, work_item_create, workflow_build
+    from keel.apps.work.services import dependency_create, workflow_build
+    from keel.apps.work.services.items import create_item
 
     spec = TEMPLATES[template]
     workflow_build(project, spec["statuses"], spec["transitions"])
@@ -111,10 +112,10 @@ def template_apply(*, actor: User, project: Project, template: str) -> None:
         return
     previous_gate = None
     for phase_name, gate_name in PHASES:
-        phase = work_item_create(
+        phase = create_item(
             actor=actor, project=project, type=ItemType.DELIVERABLE, title=phase_name
         )
-        gate = work_item_create(
+        gate = create_item(
             actor=actor,
             project=project,
             type=ItemType.MILESTONE,

@@ -153,7 +153,7 @@ def dependency_create(
     dep = Dependency(
         project=project, predecessor=predecessor, successor=successor, type=dep_type, lag_days=lag
     )
-    dep.full_clean()
+    dep.clean_fields(exclude=["project", "predecessor", "successor"])
     dep.save()
     _audit(actor, dep, ChangeAction.DEPENDENCY_ADDED, "", _describe(dep, predecessor, successor))
     return dep
@@ -185,7 +185,7 @@ def dependency_update(
     if after == before:
         return current
     current.version += 1
-    current.full_clean()
+    current.clean_fields(exclude=["project", "predecessor", "successor"])
     current.save()
     _audit(actor, current, ChangeAction.UPDATED, before, after)
     return current

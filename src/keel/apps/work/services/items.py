@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from keel.apps.accounts.models import User
 from keel.apps.projects.access import Permission, access_project, project_roles
@@ -27,6 +27,8 @@ from keel.apps.work.services.wbs import _place, outline_recompute, sort_key
 from keel.domain.errors import ValidationError
 
 __all__ = [
+    "create_item",
+    "validate_item",
     "work_item_create",
     "work_item_delete",
     "work_item_transition",
@@ -134,6 +136,19 @@ def _normalise(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_FOREIGN_KEYS = ["project", "status", "assignee", "reporter", "parent"]
+
+
+def validate_item(item: WorkItem) -> None:
+    """Check field values and date order without a query per foreign key."""
+    item.clean_fields(exclude=[*_FOREIGN_KEYS, "outline_code", "outline_sort"])
+    if item.planned_start and item.planned_finish and item.planned_finish < item.planned_start:
+        raise ValidationError(
+            f"The planned finish ({item.planned_finish}) comes before the planned start "
+            f"({item.planned_start})."
+        )
+
+
 @transaction.atomic
 def work_item_create(
     *,
@@ -149,10 +164,35 @@ def work_item_create(
     """Create a work item, numbered ``<KEY>-<n>``, at the end of its parent's children.
 
     ``status`` picks the starting column (default: the workflow's first status); ``labels`` takes
-    label names and creates missing ones. Needs ``item.create``.
+    label names and creates missing ones; ``position`` (1-based) inserts among the siblings.
+    Needs ``item.create``.
     """
     check_fields(fields, EDITABLE_FIELDS - {"title", "type"}, "work item")
     project = access_project(actor, project.pk, Permission.ITEM_CREATE)
+    return create_item(
+        actor=actor,
+        project=project,
+        type=type,
+        title=title,
+        parent=parent,
+        position=position,
+        status=status,
+        **fields,
+    )
+
+
+def create_item(
+    *,
+    actor: User,
+    project: Project,
+    type: str,
+    title: str,
+    parent: WorkItem | None = None,
+    position: int | None = None,
+    status: WorkflowStatus | str | None = None,
+    **fields: Any,
+) -> WorkItem:
+    """``work_item_create`` without the access check, for templates and imports already checked."""
     values = _normalise(project, {"type": type, "title": title, **fields})
     labels = values.pop("labels", None)
     if parent is not None and parent.project_id != project.pk:
@@ -168,6 +208,8 @@ def work_item_create(
         values["duration_days"] = Decimal(0)
     if start.category == StatusCategory.DONE and "progress" not in fields:
         values["progress"] = 100
+    if position is not None and int(position) < 1:
+        raise ValidationError("Positions start at 1.")
     locked = Project.objects.select_for_update().get(pk=project.pk)
     item = WorkItem(
         project=locked,
@@ -177,18 +219,15 @@ def work_item_create(
         parent=parent,
         **values,
     )
+    validate_item(item)
     if position is None:
         last = WorkItem.objects.filter(project=locked, parent=parent).aggregate(m=Max("position"))
         item.position = (last["m"] or 0) + 1
         code = f"{parent.outline_code}.{item.position}" if parent else str(item.position)
         item.outline_code, item.outline_sort = code, sort_key(code)
     else:
-        if int(position) < 1:
-            raise ValidationError("Positions start at 1.")
         _place(item, parent, position)
-    item.full_clean(exclude=["outline_code", "outline_sort"])
-    locked.next_item_number += 1
-    locked.save(update_fields=["next_item_number"])
+    Project.objects.filter(pk=locked.pk).update(next_item_number=F("next_item_number") + 1)
     item.save()
     if labels:
         item.labels.set(_labels(locked, labels))
@@ -244,7 +283,7 @@ def work_item_update(
     if not changes:
         return current
     current.version += 1
-    current.full_clean()
+    validate_item(current)
     current.save()
     ItemChange.objects.bulk_create(
         ItemChange(

@@ -85,8 +85,13 @@ def workflow_build(
     ``transitions`` have ``from`` and ``to`` (status keys) and optional ``allowed_roles``.
     """
     workflow = _workflow(project)
-    created = {}
-    for position, spec in enumerate(statuses, start=1):
+    created: dict[str, WorkflowStatus] = {}
+    specs = list(statuses)
+    for attr in ("key", "name"):
+        values = [str(spec.get(attr, "")) for spec in specs]
+        if len(set(values)) != len(values):
+            raise ValidationError(f"Each status needs its own {attr}.")
+    for position, spec in enumerate(specs, start=1):
         status = WorkflowStatus(
             workflow=workflow,
             key=spec["key"],
@@ -95,7 +100,7 @@ def workflow_build(
             position=position,
             wip_limit=_wip(spec.get("wip_limit")),
         )
-        status.full_clean()
+        status.clean_fields(exclude=["workflow"])
         status.save()
         created[status.key] = status
     for spec in transitions:
