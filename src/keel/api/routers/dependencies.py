@@ -31,6 +31,11 @@ def _dependency(request: HttpRequest, key: str, dependency_id: int, need: Permis
     return dependency
 
 
+def _fresh(dependency: Dependency) -> Dependency:
+    """Re-read a link as stored, so numbers read the same as on a GET."""
+    return selectors.dependency_list(dependency.project).get(pk=dependency.pk)
+
+
 @router.get("/projects/{key}/dependencies", response=Page[DependencyOut])
 def dependency_list(
     request: HttpRequest, key: str, filters: Query[DependencyFilter], page: Query[PageParams]
@@ -55,7 +60,7 @@ def dependency_create(request: HttpRequest, key: str, payload: DependencyIn) -> 
         type=payload.type,
         lag_days=payload.lag_days,
     )
-    return Status(201, dependency)
+    return Status(201, _fresh(dependency))
 
 
 @router.get(ONE, response=DependencyOut)
@@ -76,9 +81,10 @@ def dependency_update(
     dependency = _dependency(request, key, dependency_id, Permission.DEPENDENCY_EDIT)
     version = expected_version(request, payload.version)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
-    return services.dependency_update(
+    changed = services.dependency_update(
         actor=request.auth, dependency=dependency, version=version, **fields
     )
+    return _fresh(changed)
 
 
 @router.delete(ONE, response={204: None})
