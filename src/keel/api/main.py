@@ -21,6 +21,27 @@ from keel.api.routers import accounts, dependencies, projects, work, workflow
 __all__ = ["api"]
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable machine-readable code."},
+                "message": {"type": "string", "description": "What went wrong, for people."},
+                "details": {
+                    "type": "object",
+                    "description": "Specifics, e.g. fields: {name: [messages]} or cycle: [keys].",
+                },
+            },
+        }
+    },
+}
+
+
 class KeelAPI(NinjaAPI):
     """A NinjaAPI whose 404s for unknown paths and 405s are in the error format too."""
 
@@ -47,6 +68,19 @@ class KeelAPI(NinjaAPI):
             return response
 
         return wrapper
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The OpenAPI document, with the error envelope as every operation's default response."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error_response = {
+            "description": "Error (401, 403, 404, 400, 409, 412, 428...) in the one error format",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {})["default"] = error_response
+        return schema
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         patterns = super()._get_urls()
