@@ -36,7 +36,7 @@ _ANY: Any = ...
 
 def _items() -> QuerySet[WorkItem]:
     return WorkItem.objects.select_related(
-        "project", "status", "assignee", "reporter", "parent"
+        "project", "status", "assignee", "reporter", "parent__project"
     ).prefetch_related(Prefetch("labels", queryset=Label.objects.order_by("name")))
 
 
