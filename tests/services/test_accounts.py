@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from tests.factories import UserFactory
 
 from keel.apps.accounts.models import PersonalAccessToken, TeamMembership, User
 from keel.apps.accounts.services import (
@@ -23,7 +24,6 @@ from keel.apps.accounts.services import (
     user_create,
 )
 from keel.domain.errors import ValidationError
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

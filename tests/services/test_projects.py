@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from tests.factories import PortfolioMembershipFactory, UserFactory
 
 from keel.apps.projects.models import Portfolio, Project, ProjectMembership, Role
 from keel.apps.projects.selectors import (
@@ -28,7 +31,6 @@ from keel.apps.projects.templates import KANBAN_WIP_LIMIT, PHASES
 from keel.apps.work.models import Dependency, WorkflowTransition, WorkItem
 from keel.apps.work.selectors import work_item_list, workflow_statuses
 from keel.domain.errors import ConflictError, ValidationError
-from tests.factories import PortfolioMembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,7 @@ def test_waterfall_template_sets_up_phases_gates_and_gate_approval(pmo):
     ]
     links = list(Dependency.objects.filter(project=project).order_by("predecessor__number"))
     assert [(d.predecessor.title, d.successor.title, d.type) for d in links] == [
-        (a, b, "FS") for (_p, a), (_q, b) in zip(PHASES, PHASES[1:], strict=False)
+        (a, b, "FS") for (_p, a), (_q, b) in pairwise(PHASES)
     ]
     moves = _moves(project)
     assert set(moves[("In review", "Done")]) == {"pmo_admin", "project_manager", "qa_manager"}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from tests.factories import ProjectFactory, item_create
 
 from keel.apps.work.models import ItemChange, WorkItem
 from keel.apps.work.selectors import item_history, project_history, work_item_get, work_item_list
@@ -16,7 +17,6 @@ from keel.apps.work.services import (
     work_item_update,
 )
 from keel.domain.errors import ConflictError, ValidationError
-from tests.factories import ProjectFactory, item_create
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_stale_version_changes_nothing(project):
 def test_update_points_elsewhere_for_status_and_wbs_fields(project, field):
     """Status and WBS position change through their own services, and the message says so."""
     item = item_create(project)
-    with pytest.raises(ValidationError, match=f"work_item_(transition|move)"):
+    with pytest.raises(ValidationError, match="work_item_(transition|move)"):
         work_item_update(actor=project.manager, item=item, version=1, **{field: None})
 
 
