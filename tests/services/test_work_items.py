@@ -116,7 +116,7 @@ def test_stale_version_changes_nothing(project):
 def test_update_points_elsewhere_for_status_and_wbs_fields(project, field):
     """Status and WBS position change through their own services, and the message says so."""
     item = item_create(project)
-    with pytest.raises(ValidationError, match="work_item_(transition|move)"):
+    with pytest.raises(ValidationError, match=r"work_item_(transition|move)"):
         work_item_update(actor=project.manager, item=item, version=1, **{field: None})
 
 
