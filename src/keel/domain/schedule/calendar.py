@@ -346,7 +346,7 @@ class TimeAxis:
     so differences of offsets are working durations.
     """
 
-    __slots__ = ("_first_day", "_last_day", "calendar", "cum", "ends", "starts")
+    __slots__ = ("_arrays", "_first_day", "_last_day", "calendar", "cum", "ends", "starts")
 
     _CHUNK_DAYS: Final = 800
     _GIVE_UP_DAYS: Final = 366 * 30
@@ -356,6 +356,7 @@ class TimeAxis:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.cum: list[int] = []
+        self._arrays: tuple[npt.NDArray[np.int64], ...] | None = None
         self._first_day = first_day
         self._last_day = first_day
         self._extend_forward(last_day)
@@ -381,6 +382,7 @@ class TimeAxis:
         return starts, ends
 
     def _extend_forward(self, last_day: int) -> None:
+        self._arrays = None
         while self._last_day < last_day or not self.starts:
             first = self._last_day
             stop = max(last_day, first + self._CHUNK_DAYS)
@@ -399,6 +401,7 @@ class TimeAxis:
                 raise CalendarError(f"Calendar {self.calendar.name!r} has no working time.")
 
     def _extend_backward(self, first_day: int) -> None:
+        self._arrays = None
         while self._first_day > first_day:
             stop = self._first_day
             start = min(first_day, stop - self._CHUNK_DAYS)
@@ -491,14 +494,68 @@ class TimeAxis:
             return minute
         return self.at_finish(self.offset(minute) + work)
 
+    def place(self, minute: int, work: int) -> tuple[int, int]:
+        """Return (start, finish) of ``work`` (> 0) working minutes starting at ``minute``.
+
+        The start snaps forward to a working instant; the finish is the end of the last
+        working minute. This fuses ``offset``, ``at_start`` and ``at_finish`` for the forward
+        pass.
+        """
+        starts = self.starts
+        if not starts[0] <= minute < self.ends[-1]:
+            self._cover(minute)
+            starts = self.starts
+        cum = self.cum
+        i = bisect.bisect_right(starts, minute) - 1
+        if i >= 0 and minute < self.ends[i]:
+            w = cum[i] + minute - starts[i]
+            start = minute
+        elif i + 1 < len(starts):
+            w = cum[i + 1]
+            start = starts[i + 1]
+        else:
+            w = self.offset(minute)
+            start = self.at_start(w)
+        w += work
+        if w >= cum[-1]:
+            return start, self.at_finish(w)
+        i = bisect.bisect_left(cum, w) - 1
+        return start, starts[i] + w - cum[i]
+
+    def place_back(self, minute: int, work: int) -> tuple[int, int]:
+        """Return (start, finish) of ``work`` (> 0) working minutes finishing by ``minute``.
+
+        The finish snaps back to the end of a working period; the mirror of ``place``.
+        """
+        starts = self.starts
+        if not starts[0] < minute <= self.ends[-1]:
+            self._cover(minute)
+            starts = self.starts
+        cum = self.cum
+        i = bisect.bisect_left(starts, minute) - 1
+        if i >= 0:
+            end = self.ends[i]
+            finish = minute if minute < end else end
+            w = cum[i] + finish - starts[i]
+        else:
+            w = self.offset(minute)
+            finish = self.at_finish(w)
+        w -= work
+        if w < cum[0]:
+            return self.at_start(w), finish
+        i = bisect.bisect_right(cum, w) - 1
+        return starts[i] + w - cum[i], finish
+
     def offsets(self, minutes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Vectorised ``offset`` for many instants."""
         if minutes.size:
             self.offset(int(minutes.min()))
             self.offset(int(minutes.max()))
-        starts = np.asarray(self.starts, dtype=np.int64)
-        ends = np.asarray(self.ends, dtype=np.int64)
-        cum = np.asarray(self.cum, dtype=np.int64)
+        if self._arrays is None:
+            self._arrays = tuple(
+                np.asarray(column, dtype=np.int64) for column in (self.starts, self.ends, self.cum)
+            )
+        starts, ends, cum = self._arrays
         i = np.searchsorted(starts, minutes, side="right") - 1
         i = np.maximum(i, 0)
         result: npt.NDArray[np.int64] = cum[i] + np.minimum(minutes, ends[i]) - starts[i]

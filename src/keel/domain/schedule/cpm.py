@@ -8,14 +8,14 @@ minutes on each task's compiled ``TimeAxis``; dataclasses are built once, at the
 
 from __future__ import annotations
 
-from datetime import datetime
+import gc
 
 import numpy as np
 import numpy.typing as npt
 
 from keel.domain.errors import ValidationError
 from keel.domain.schedule.calendar import from_minutes
-from keel.domain.schedule.model import Network, Schedule, TaskSchedule
+from keel.domain.schedule.model import Network, Schedule
 from keel.domain.schedule.network import (
     ALAP,
     FF,
@@ -30,6 +30,7 @@ from keel.domain.schedule.network import (
     CompiledNetwork,
     compile_network,
 )
+from keel.domain.schedule.result import TaskTable
 
 __all__ = ["Passes", "run_passes", "schedule"]
 
@@ -51,6 +52,7 @@ class Passes:
         "late_finish",
         "late_start",
         "link_candidate",
+        "pre",
         "project_finish",
         "start",
         "state",
@@ -67,6 +69,7 @@ class Passes:
         self.start = [0] * n
         self.finish = [0] * n
         self.driver = [-1] * n
+        self.pre = [_FAR_PAST] * n
         self.state = [_NOT_STARTED] * n
         self.work = [0] * n
         self.lag = [0] * links
@@ -78,31 +81,30 @@ class Passes:
 
 
 def _forward(net: CompiledNetwork, out: Passes) -> None:
-    es, ef, drv, work = out.early_start, out.early_finish, out.driver, out.work
+    es, ef, work, pre = out.early_start, out.early_finish, out.work, out.pre
     lag_of, cand_of = out.lag, out.link_candidate
     dur, axis, summary, children = net.duration, net.axis, net.summary, net.children
-    ctype, cdate = net.constraint, net.constraint_at
-    act_s, act_f = net.actual_start, net.actual_finish
+    special = net.special
+    fs_pred, fs_ptr, in_link, in_ptr = net.fs_pred, net.fs_pred_ptr, net.in_link, net.in_link_ptr
     lpred, ltype, llag, lpct = net.link_pred, net.link_type, net.link_lag, net.link_percent
-    in_links = net.in_links
-    tasks = net.tasks
     project_start, status = net.start, net.status
-    ids = net.ids
-    warnings = out.warnings
+    floor = project_start if status is None or status < project_start else status
+    ef_get = ef.__getitem__
+    snapped_start = {id(ax): ax.at_start(ax.offset(project_start)) for ax in net.axes}
 
     for j in net.order:
         if summary[j]:
             kids = children[j]
-            es[j] = min(es[c] for c in kids)
-            ef[j] = max(ef[c] for c in kids)
+            es[j] = first = min([es[c] for c in kids])
+            ef[j] = last = max([ef[c] for c in kids])
             ax = axis[j]
-            work[j] = ax.offset(ef[j]) - ax.offset(es[j])
+            work[j] = ax.offset(last) - ax.offset(first)
             continue
         ax = axis[j]
         d = dur[j]
-        best = _FAR_PAST
-        driver = -1
-        for k in in_links[j]:
+        preds = fs_pred[fs_ptr[j] : fs_ptr[j + 1]]
+        best = max(map(ef_get, preds)) if preds else _FAR_PAST
+        for k in in_link[in_ptr[j] : in_ptr[j + 1]]:
             i = lpred[k]
             kind = ltype[k]
             c = ef[i] if kind in (FS, FF) else es[i]
@@ -111,61 +113,76 @@ def _forward(net: CompiledNetwork, out: Passes) -> None:
             lag_of[k] = lag
             if lag:
                 c = ax.at_finish(ax.offset(c) + lag)
-            if kind >= FF:  # finish-type link: the candidate is a finish; step back to a start
-                c = ax.at_start(ax.offset(c) - d) if d else c
+            if kind >= FF and d:  # finish-type link: the candidate is a finish; step back
+                c = ax.at_start(ax.offset(c) - d)
             cand_of[k] = c
             if c > best:
-                best, driver = c, i
-        if project_start > best:
-            best, driver = project_start, -1
-        task = tasks[j]
-        started, finished = act_s[j], act_f[j]
-        percent_done = task.percent_complete
-        if finished is not None or started is not None or percent_done > 0:
-            _progress(net, out, j, best, driver)
-            continue
-        kind = ctype[j]
-        at = cdate[j]
-        hard_from_links = best
-        if kind == SNET and at is not None and at > best:
-            best, driver = at, -1
-        elif kind == FNET and at is not None:
-            s = ax.at_start(ax.offset(at) - d) if d else at
-            if s > best:
-                best, driver = s, -1
-        if status is not None and status > best:
-            best, driver = status, -1
-        if at is not None and kind in (MSO, MFO, SNLT, FNLT):
-            if kind == MSO:
-                target = at
-            elif kind == MFO:
-                target = ax.at_start(ax.offset(at) - d) if d else at
-            elif kind == SNLT:
-                target = min(best, at)
-            else:
-                limit = ax.at_start(ax.offset(at) - d) if d else at
-                target = min(best, limit)
-            if target != best:
-                driver = -1
-            if hard_from_links > target and d and ax.offset(hard_from_links) > ax.offset(target):
-                warnings.append(
-                    f"Task {ids[j]!r}: its {task.constraint.type} constraint on "
-                    f"{task.constraint.date} holds it earlier than its predecessors allow."
-                )
-            best = target
+                best = c
+        pre[j] = best
+        if special[j]:
+            best = _special_forward(net, out, j, best)
+            if best == _DONE:
+                continue
+        elif floor > best:
+            best = floor
         if d:
-            w = ax.offset(best)
-            es[j] = ax.at_start(w)
-            ef[j] = ax.at_finish(w + d)
+            es[j], ef[j] = ax.place(best, d)
         else:
-            if driver == -1 and best == project_start:
-                best = ax.at_start(ax.offset(best))
+            if best == project_start:
+                best = snapped_start[id(ax)]
             es[j] = ef[j] = best
-        drv[j] = driver
         work[j] = d
 
 
-def _progress(net: CompiledNetwork, out: Passes, j: int, best: int, driver: int) -> None:
+_DONE = _FAR_PAST - 1
+
+
+def _special_forward(net: CompiledNetwork, out: Passes, j: int, best: int) -> int:
+    """Apply progress and constraints to a task's earliest start; ``_DONE`` if placed."""
+    ax = net.axis[j]
+    d = net.duration[j]
+    task = net.tasks[j]
+    status = net.status
+    if best < net.start:
+        best = net.start
+    if (
+        task.actual_finish is not None
+        or task.actual_start is not None
+        or (task.percent_complete > 0)
+    ):
+        _progress(net, out, j, best)
+        return _DONE
+    kind = net.constraint[j]
+    at = net.constraint_at[j]
+    from_links = best
+    if kind == SNET and at is not None and at > best:
+        best = at
+    elif kind == FNET and at is not None:
+        s = ax.at_start(ax.offset(at) - d) if d else at
+        if s > best:
+            best = s
+    if status is not None and status > best:
+        best = status
+    if at is not None and kind in (MSO, MFO, SNLT, FNLT):
+        if kind == MSO:
+            target = at
+        elif kind == MFO:
+            target = ax.at_start(ax.offset(at) - d) if d else at
+        elif kind == SNLT:
+            target = min(best, at)
+        else:
+            limit = ax.at_start(ax.offset(at) - d) if d else at
+            target = min(best, limit)
+        if from_links > target and ax.offset(from_links) > ax.offset(target):
+            out.warnings.append(
+                f"Task {task.id!r}: its {task.constraint.type} constraint on "
+                f"{task.constraint.date} holds it earlier than its predecessors allow."
+            )
+        best = target
+    return best
+
+
+def _progress(net: CompiledNetwork, out: Passes, j: int, best: int) -> None:
     """Place a task that has progress: done work stays put, the rest follows the status date."""
     ax = net.axis[j]
     d = net.duration[j]
@@ -174,12 +191,11 @@ def _progress(net: CompiledNetwork, out: Passes, j: int, best: int, driver: int)
     if started is None:
         started = ax.at_start(ax.offset(best)) if d else best
     else:
-        driver = -1
+        out.pre[j] = _FAR_PAST  # an actual start is driven by nothing
     if finished is not None:
         out.early_start[j], out.early_finish[j] = started, finished
         out.state[j] = _COMPLETE
         out.work[j] = ax.offset(finished) - ax.offset(started)
-        out.driver[j] = driver
         return
     remaining = task.remaining
     if remaining is None:
@@ -199,7 +215,6 @@ def _progress(net: CompiledNetwork, out: Passes, j: int, best: int, driver: int)
         finish = ax.at_finish(ax.offset(resume) + remaining)
     out.early_start[j], out.early_finish[j] = started, finish
     out.work[j] = done + remaining
-    out.driver[j] = driver
 
 
 def _backward(net: CompiledNetwork, out: Passes) -> None:
@@ -212,104 +227,139 @@ def _backward(net: CompiledNetwork, out: Passes) -> None:
     )
     lag_of = out.lag
     dur, axis, summary, children = net.duration, net.axis, net.summary, net.children
-    ctype, cdate, deadline = net.constraint, net.constraint_at, net.deadline
+    special = net.special
+    fs_succ, fs_ptr = net.fs_succ, net.fs_succ_ptr
+    out_link, out_ptr = net.out_link, net.out_link_ptr
     lsucc, ltype = net.link_succ, net.link_type
-    out_links = net.out_links
     n = len(dur)
-    cap_finish = [_FAR_FUTURE] * n
-    cap_start = [_FAR_FUTURE] * n
+    caps: dict[int, tuple[int, int]] = {}
     finish_all = max((ef[i] for i in range(n) if not summary[i]), default=net.start)
     out.project_finish = finish_all
+    ls_get = ls.__getitem__
 
     for j in reversed(net.order):
-        ax = axis[j]
-        lf_bound = min(finish_all, cap_finish[j])
-        ls_bound = cap_start[j]
-        for k in out_links[j]:
+        succs = fs_succ[fs_ptr[j] : fs_ptr[j + 1]]
+        lf_bound = min(map(ls_get, succs)) if succs else finish_all
+        if lf_bound > finish_all:
+            lf_bound = finish_all
+        ls_bound = _FAR_FUTURE
+        for k in out_link[out_ptr[j] : out_ptr[j + 1]]:
             s = lsucc[k]
             kind = ltype[k]
-            sax = axis[s]
             c = ls[s] if kind in (FS, SS) else lf[s]
             lag = lag_of[k]
             if lag:
+                sax = axis[s]
                 c = sax.at_finish(sax.offset(c) - lag)
             if kind in (FS, FF):
                 if c < lf_bound:
                     lf_bound = c
             elif c < ls_bound:
                 ls_bound = c
-        at = cdate[j]
-        kind = ctype[j]
-        if at is not None:
-            if kind in (MSO, SNLT):
-                ls_bound = min(ls_bound, at)
-            elif kind in (MFO, FNLT):
-                lf_bound = min(lf_bound, at)
-        due = deadline[j]
-        if due is not None and due < lf_bound:
-            lf_bound = due
-        if summary[j]:
-            wes = ax.offset(es[j])
-            for c in children[j]:
-                if lf_bound < cap_finish[c]:
-                    cap_finish[c] = lf_bound
-                if ls_bound < _FAR_FUTURE:
-                    cax = axis[c]
-                    shifted = cax.at_start(cax.offset(ls_bound) + cax.offset(es[c]) - wes)
-                    if shifted < cap_start[c]:
-                        cap_start[c] = shifted
-            continue
-        if state[j] == _COMPLETE:
-            ls[j], lf[j] = es[j], ef[j]
-            continue
+        if special[j] or summary[j] or j in caps:
+            lf_bound, ls_bound = _special_backward(net, out, j, lf_bound, ls_bound, caps)
+            if lf_bound == _DONE:
+                continue
+        ax = axis[j]
         d = dur[j] if state[j] == _NOT_STARTED else out.work[j]
         if ls_bound < _FAR_FUTURE:
             from_start = ax.at_finish(ax.offset(ls_bound) + d) if d else ls_bound
             if from_start < lf_bound:
                 lf_bound = from_start
         if d:
-            w = ax.offset(lf_bound)
-            lf[j] = ax.at_finish(w)
-            ls[j] = es[j] if state[j] == _IN_PROGRESS else ax.at_start(w - d)
+            ls[j], lf[j] = ax.place_back(lf_bound, d)
+            if state[j] == _IN_PROGRESS:
+                ls[j] = es[j]
         else:
             ls[j] = lf[j] = lf_bound
 
     for j in net.order:  # children come before their summary in this order
         if summary[j]:
             kids = children[j]
-            ls[j] = min(ls[c] for c in kids)
-            lf[j] = max(lf[c] for c in kids)
+            ls[j] = min([ls[c] for c in kids])
+            lf[j] = max([lf[c] for c in kids])
+
+
+def _special_backward(
+    net: CompiledNetwork,
+    out: Passes,
+    j: int,
+    lf_bound: int,
+    ls_bound: int,
+    caps: dict[int, tuple[int, int]],
+) -> tuple[int, int]:
+    """Apply summary caps, constraints, deadlines and progress to a task's late bounds."""
+    cap = caps.get(j)
+    if cap is not None:
+        lf_bound = min(lf_bound, cap[0])
+        ls_bound = min(ls_bound, cap[1])
+    at = net.constraint_at[j]
+    kind = net.constraint[j]
+    if at is not None:
+        if kind in (MSO, SNLT):
+            ls_bound = min(ls_bound, at)
+        elif kind in (MFO, FNLT):
+            lf_bound = min(lf_bound, at)
+    due = net.deadline[j]
+    if due is not None and due < lf_bound:
+        lf_bound = due
+    if net.summary[j]:
+        if lf_bound >= out.project_finish and ls_bound == _FAR_FUTURE:
+            return _DONE, ls_bound  # nothing tighter than the project finish to pass down
+        es, axis = out.early_start, net.axis
+        summary_start = axis[j].offset(es[j])
+        for c in net.children[j]:
+            child_lf, child_ls = caps.get(c, (_FAR_FUTURE, _FAR_FUTURE))
+            if ls_bound < _FAR_FUTURE:
+                cax = axis[c]
+                lead = cax.offset(es[c]) - summary_start
+                shifted = cax.at_start(cax.offset(ls_bound) + lead)
+                child_ls = min(child_ls, shifted)
+            caps[c] = (min(child_lf, lf_bound), child_ls)
+        return _DONE, ls_bound
+    if out.state[j] == _COMPLETE:
+        out.late_start[j], out.late_finish[j] = out.early_start[j], out.early_finish[j]
+        return _DONE, ls_bound
+    return lf_bound, ls_bound
 
 
 def _floats(net: CompiledNetwork, out: Passes) -> None:
+    """Total float, free float and driving predecessors, vectorised per calendar."""
     n = len(net.ids)
     es = np.asarray(out.early_start, dtype=np.int64)
     ef = np.asarray(out.early_finish, dtype=np.int64)
     ls = np.asarray(out.late_start, dtype=np.int64)
     lf = np.asarray(out.late_finish, dtype=np.int64)
+    pre = np.asarray(out.pre, dtype=np.int64)
     axis_id = np.asarray(net.axis_id, dtype=np.int64)
     summary = np.asarray(net.summary, dtype=bool)
     state = np.asarray(out.state, dtype=np.int64)
     total = np.zeros(n, dtype=np.int64)
     es_off = np.zeros(n, dtype=np.int64)
-    for a, ax in enumerate(net.axes):
-        members = np.flatnonzero(axis_id == a)
+    pre_off = np.zeros(n, dtype=np.int64)
+    has_pre = pre > _FAR_PAST
+    groups = [(ax, np.flatnonzero(axis_id == a)) for a, ax in enumerate(net.axes)]
+    for ax, members in groups:
         if not members.size:
             continue
-        start_slack = ax.offsets(ls[members]) - ax.offsets(es[members])
+        es_off[members] = start_off = ax.offsets(es[members])
         finish_slack = ax.offsets(lf[members]) - ax.offsets(ef[members])
-        es_off[members] = ax.offsets(es[members])
+        start_slack = ax.offsets(ls[members]) - start_off
         total[members] = np.where(
             summary[members] | (state[members] == _IN_PROGRESS),
             finish_slack,
             np.minimum(start_slack, finish_slack),
         )
+        linked = members[has_pre[members]]
+        pre_off[linked] = ax.offsets(pre[linked])
     total[state == _COMPLETE] = 0
     free = total.copy()
+    driver = np.full(n, -1, dtype=np.int64)
     if net.link_pred:
         pred = np.asarray(net.link_pred, dtype=np.int64)
         succ = np.asarray(net.link_succ, dtype=np.int64)
-        cand = np.asarray(out.link_candidate, dtype=np.int64)
+        plain = np.asarray(net.plain, dtype=bool)
+        cand = np.where(plain, ef[pred], np.asarray(out.link_candidate, dtype=np.int64))
         slack = np.zeros(len(pred), dtype=np.int64)
         succ_axis = axis_id[succ]
         for a, ax in enumerate(net.axes):
@@ -317,10 +367,19 @@ def _floats(net: CompiledNetwork, out: Passes) -> None:
             if members.size:
                 slack[members] = es_off[succ[members]] - ax.offsets(cand[members])
         np.minimum.at(free, pred, slack)
+        # The driving link is the one with the latest candidate (first listed on ties).
+        rank = np.lexsort((np.arange(len(pred)), -cand, succ))
+        first = np.ones(len(rank), dtype=bool)
+        first[1:] = succ[rank[1:]] != succ[rank[:-1]]
+        best_links = rank[first]
+        targets = succ[best_links]
+        drives = has_pre[targets] & (pre_off[targets] == es_off[targets])
+        driver[targets[drives]] = pred[best_links[drives]]
     free = np.maximum(free, 0)
     free[state == _COMPLETE] = 0
     out.total_float = total
     out.free_float = free
+    out.driver = driver.tolist()
 
 
 def run_passes(net: CompiledNetwork) -> Passes:
@@ -365,61 +424,36 @@ def run_passes(net: CompiledNetwork) -> Passes:
     return out
 
 
-def _datetimes(values: list[int]) -> list[datetime]:
-    array = np.asarray(values, dtype=np.int64).astype("datetime64[m]")
-    result: list[datetime] = array.astype(object).tolist()
-    return result
-
-
 def build_schedule(net: CompiledNetwork, out: Passes, near_critical: int) -> Schedule:
-    """Turn raw pass results into the ``Schedule`` dataclasses."""
+    """Turn raw pass results into a ``Schedule`` (task results are made on first look-up)."""
     ids = net.ids
-    n = len(ids)
-    critical = (out.total_float <= near_critical) & (
-        np.asarray(out.state, dtype=np.int64) != _COMPLETE
-    )
-    total = out.total_float.tolist()
-    free = out.free_float.tolist()
-    crit = critical.tolist()
-    start, finish = _datetimes(out.start), _datetimes(out.finish)
-    es, ef = _datetimes(out.early_start), _datetimes(out.early_finish)
-    ls, lf = _datetimes(out.late_start), _datetimes(out.late_finish)
-    drivers = [ids[d] if d >= 0 else None for d in out.driver]
-    summary = net.summary
+    state = np.asarray(out.state, dtype=np.int64)
+    critical_a = (out.total_float <= near_critical) & (state != _COMPLETE)
+    summary_a = np.asarray(net.summary, dtype=bool)
     work = out.work
-    tasks = net.tasks
-    result = {
-        ids[i]: TaskSchedule(
-            ids[i],
-            start[i],
-            finish[i],
-            es[i],
-            ef[i],
-            ls[i],
-            lf[i],
-            total[i],
-            free[i],
-            crit[i],
-            drivers[i],
-            summary[i],
-            tasks[i].milestone or (work[i] == 0 and not summary[i]),
-            work[i],
-        )
-        for i in range(n)
-    }
-    position = {j: p for p, j in enumerate(net.order)}
-    path = sorted(
-        (i for i in range(n) if crit[i] and not summary[i]),
-        key=lambda i: (out.early_start[i], position[i]),
-    )
-    work_tasks = [i for i in range(n) if not summary[i]]
-    first = min((out.start[i] for i in work_tasks), default=net.start)
-    last = max((out.finish[i] for i in work_tasks), default=net.start)
+    drivers = [ids[d] if d >= 0 else None for d in out.driver]
+    milestone = [
+        t.milestone or (w == 0 and not s)
+        for t, w, s in zip(net.tasks, work, net.summary, strict=True)
+    ]  # fmt: skip
+    flags = list(zip(critical_a.tolist(), drivers, net.summary, milestone, work, strict=True))
+    dates = np.array(
+        [out.start, out.finish, out.early_start, out.early_finish, out.late_start, out.late_finish],
+        dtype=np.int64,
+    ).reshape(6, len(ids))
+    floats = np.stack([out.total_float, out.free_float]).reshape(2, len(ids))
+    position = np.empty(len(ids), dtype=np.int64)
+    position[np.asarray(net.order, dtype=np.int64)] = np.arange(len(ids))
+    on_path = np.flatnonzero(critical_a & ~summary_a)
+    path = on_path[np.lexsort((position[on_path], dates[2, on_path]))]
+    work_tasks = ~summary_a
+    first = int(dates[0, work_tasks].min()) if work_tasks.any() else net.start
+    last = int(dates[1, work_tasks].max()) if work_tasks.any() else net.start
     return Schedule(
-        tasks=result,
+        tasks=TaskTable(ids, net.index, dates, floats, flags),
         start=from_minutes(first),
         finish=from_minutes(last),
-        critical_path=tuple(ids[i] for i in path),
+        critical_path=tuple(ids[i] for i in path.tolist()),
         status_date=net.network.status_date,
         warnings=tuple(out.warnings),
     )
@@ -450,7 +484,7 @@ def schedule(network: Network, *, near_critical: int = 0) -> Schedule:
 
     Examples
     --------
-    >>> from datetime import datetime
+    >>> import gc
     >>> from keel.domain.schedule import Dependency, Network, Task
     >>> net = Network(
     ...     tasks=(Task("a", duration=480), Task("b", duration=480)),
@@ -464,6 +498,12 @@ def schedule(network: Network, *, near_critical: int = 0) -> Schedule:
     """
     if near_critical < 0:
         raise ValidationError("near_critical must be zero or a positive number of minutes.")
-    compiled = compile_network(network)
-    passes = run_passes(compiled)
-    return build_schedule(compiled, passes, near_critical)
+    collecting = gc.isenabled()
+    gc.disable()  # the passes allocate millions of small ints; cyclic GC only slows them
+    try:
+        compiled = compile_network(network)
+        passes = run_passes(compiled)
+        return build_schedule(compiled, passes, near_critical)
+    finally:
+        if collecting:
+            gc.enable()

@@ -11,6 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+import numpy.typing as npt
+
 from keel.domain.errors import CycleError, UnknownReferenceError, ValidationError
 from keel.domain.schedule.calendar import (
     CONTINUOUS,
@@ -20,7 +23,7 @@ from keel.domain.schedule.calendar import (
     standard_calendar,
     to_minutes,
 )
-from keel.domain.schedule.model import ConstraintType, DependencyType, Network, Task
+from keel.domain.schedule.model import ConstraintType, Dependency, DependencyType, Network, Task
 
 __all__ = [
     "ALAP",
@@ -39,10 +42,10 @@ __all__ = [
 ]
 
 FS, SS, FF, SF = 0, 1, 2, 3
-_LINK_CODES = {DependencyType.FS: FS, DependencyType.SS: SS, DependencyType.FF: FF,
+_LINK_CODES: dict[str, int] = {DependencyType.FS: FS, DependencyType.SS: SS, DependencyType.FF: FF,
                DependencyType.SF: SF}  # fmt: skip
 ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO, MFO = range(8)
-_CONSTRAINT_CODES = {
+_CONSTRAINT_CODES: dict[str, int] = {
     ConstraintType.ASAP: ASAP,
     ConstraintType.ALAP: ALAP,
     ConstraintType.SNET: SNET,
@@ -59,8 +62,10 @@ class CompiledNetwork:
     """A network as parallel lists indexed by task position (the hot loops' input).
 
     Links are the expanded ones: a link onto a summary task appears once per work task
-    under it. ``link_lag`` holds lags in working minutes; ``link_percent`` the percentage
-    (or None) that replaces the lag once the predecessor's duration is known.
+    under it. Adjacency is stored compressed (CSR): the predecessors of task ``j`` over plain
+    links (FS, no lag) are ``fs_pred[fs_pred_ptr[j]:fs_pred_ptr[j + 1]]``, so the passes can
+    take a maximum without a Python-level loop; every other link is listed by its index into
+    the ``link_*`` lists in ``in_link``/``out_link`` the same way.
     """
 
     network: Network
@@ -73,6 +78,7 @@ class CompiledNetwork:
     axis: list[TimeAxis]
     axes: list[TimeAxis]
     axis_id: list[int]
+    special: list[bool]
     constraint: list[int]
     constraint_at: list[int | None]
     deadline: list[int | None]
@@ -83,8 +89,15 @@ class CompiledNetwork:
     link_type: list[int]
     link_lag: list[int]
     link_percent: list[float | None]
-    in_links: list[list[int]]
-    out_links: list[list[int]]
+    plain: list[bool]
+    fs_pred: list[int]
+    fs_pred_ptr: list[int]
+    fs_succ: list[int]
+    fs_succ_ptr: list[int]
+    in_link: list[int]
+    in_link_ptr: list[int]
+    out_link: list[int]
+    out_link_ptr: list[int]
     order: list[int]
     start: int
     status: int | None
@@ -106,39 +119,35 @@ def _calendars(network: Network) -> dict[str, WorkingCalendar]:
     return calendars
 
 
-def _validate_tasks(tasks: Sequence[Task], calendars: Mapping[str, object]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for position, task in enumerate(tasks):
-        if not task.id:
-            raise ValidationError(f"Task number {position + 1} has an empty id.")
-        if task.id in index:
-            raise ValidationError(f"Task id {task.id!r} is used twice; ids must be unique.")
-        index[task.id] = position
-    unknown: list[str] = []
+def _validate_tasks(
+    tasks: Sequence[Task], ids: list[str], calendars: Mapping[str, object]
+) -> dict[str, int]:
+    index = {task_id: i for i, task_id in enumerate(ids)}
+    if len(index) != len(ids) or "" in index:
+        seen: set[str] = set()
+        for position, task_id in enumerate(ids):
+            if not task_id:
+                raise ValidationError(f"Task number {position + 1} has an empty id.")
+            if task_id in seen:
+                raise ValidationError(f"Task id {task_id!r} is used twice; ids must be unique.")
+            seen.add(task_id)
     for task in tasks:
-        label = f"Task {task.id!r}"
         if task.duration < 0:
             raise ValidationError(
-                f"{label} has a negative duration ({task.duration} minutes); "
+                f"Task {task.id!r} has a negative duration ({task.duration} minutes); "
                 "durations must be zero or more."
             )
         if not 0 <= task.percent_complete <= 100:
             raise ValidationError(
-                f"{label} is {task.percent_complete}% complete; "
+                f"Task {task.id!r} is {task.percent_complete}% complete; "
                 "percent complete must be between 0 and 100."
             )
-        if task.remaining is not None and task.remaining < 0:
-            raise ValidationError(f"{label} has negative remaining work ({task.remaining}).")
-        kind = task.constraint.type
-        if kind not in (ConstraintType.ASAP, ConstraintType.ALAP) and task.constraint.date is None:
-            raise ValidationError(f"{label} has a {kind} constraint without a date.")
+    unknown: list[str] = []
+    for task in tasks:
         if task.parent is not None and task.parent not in index:
             unknown.append(f"parent {task.parent!r} of task {task.id!r}")
         if task.calendar is not None and task.calendar not in calendars:
             unknown.append(f"calendar {task.calendar!r} of task {task.id!r}")
-        start, finish = task.actual_start, task.actual_finish
-        if start is not None and finish is not None and finish < start:
-            raise ValidationError(f"{label} has an actual finish before its actual start.")
     if unknown:
         raise UnknownReferenceError(
             "Unknown references: " + "; ".join(unknown) + ".", details={"unknown": unknown}
@@ -146,7 +155,20 @@ def _validate_tasks(tasks: Sequence[Task], calendars: Mapping[str, object]) -> d
     return index
 
 
-def _check_wbs(parent: list[int]) -> None:
+def _validate_special(task: Task) -> None:
+    """Check the rarer fields; only tasks with constraints or progress get here."""
+    label = f"Task {task.id!r}"
+    if task.remaining is not None and task.remaining < 0:
+        raise ValidationError(f"{label} has negative remaining work ({task.remaining} minutes).")
+    kind = task.constraint.type
+    if kind not in (ConstraintType.ASAP, ConstraintType.ALAP) and task.constraint.date is None:
+        raise ValidationError(f"{label} has a {kind} constraint without a date.")
+    start, finish = task.actual_start, task.actual_finish
+    if start is not None and finish is not None and finish < start:
+        raise ValidationError(f"{label} has an actual finish before its actual start.")
+
+
+def _check_wbs(parent: list[int], ids: list[str]) -> None:
     state = [0] * len(parent)  # 0 unseen, 1 on the current walk, 2 known acyclic
     for origin in range(len(parent)):
         walk: list[int] = []
@@ -157,43 +179,63 @@ def _check_wbs(parent: list[int]) -> None:
             node = parent[node]
         if node >= 0 and state[node] == 1:
             loop = walk[walk.index(node) :]
-            raise _WbsCycle(loop)
+            raise CycleError([ids[i] for i in reversed(loop)], what="WBS parent")
         for item in walk:
             state[item] = 2
 
 
-class _WbsCycle(Exception):
-    def __init__(self, loop: list[int]) -> None:
-        super().__init__()
-        self.loop = loop
+def _csr(
+    keys: npt.NDArray[np.int64], values: npt.NDArray[np.int64], n: int
+) -> tuple[list[int], list[int]]:
+    """Group ``values`` by ``keys`` (0..n-1): a flat list and n + 1 start pointers."""
+    order = np.argsort(keys, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    flat: list[int] = values[order].tolist()
+    pointers: list[int] = ptr.tolist()
+    return flat, pointers
 
 
 def _topological_order(
-    n: int, succs: list[list[int]], preds_of: list[list[int]], ids: list[str]
+    n: int, tails: npt.NDArray[np.int64], heads: npt.NDArray[np.int64], ids: list[str]
 ) -> list[int]:
-    indegree = [len(p) for p in preds_of]
-    order = [i for i in range(n) if indegree[i] == 0]
-    head = 0
-    while head < len(order):
-        node = order[head]
-        head += 1
-        for nxt in succs[node]:
+    """Kahn's algorithm over edges ``tails[e] -> heads[e]``; a cycle raises ``CycleError``."""
+    succ, ptr = _csr(tails, heads, n)
+    indegree: list[int] = np.bincount(heads, minlength=n).tolist()
+    order = [i for i in range(n) if not indegree[i]]
+    for node in order:  # the list grows while it is walked: Kahn's queue
+        for nxt in succ[ptr[node] : ptr[node + 1]]:
             indegree[nxt] -= 1
-            if indegree[nxt] == 0:
+            if not indegree[nxt]:
                 order.append(nxt)
     if len(order) == n:
         return order
     # Every node left has a predecessor that is also left: walk back until one repeats.
+    pred, pptr = _csr(heads, tails, n)
     node = next(i for i in range(n) if indegree[i] > 0)
     seen: dict[int, int] = {}
     walk: list[int] = []
     while node not in seen:
         seen[node] = len(walk)
         walk.append(node)
-        node = next(p for p in preds_of[node] if indegree[p] > 0)
+        node = next(p for p in pred[pptr[node] : pptr[node + 1]] if indegree[p] > 0)
     loop = walk[seen[node] :]
     loop.reverse()
     raise CycleError([ids[i] for i in loop])
+
+
+def _codes(values: list[str], codes: Mapping[str, int], what: str) -> list[int]:
+    try:
+        return [codes[v] for v in values]
+    except KeyError:
+        bad = sorted({str(v) for v in values if v not in codes})
+        raise ValidationError(
+            f"Unknown {what}: {', '.join(bad)}; use one of {', '.join(codes)}."
+        ) from None
+
+
+def _minutes(value: datetime | None) -> int | None:
+    return None if value is None else to_minutes(value)
 
 
 def compile_network(network: Network) -> CompiledNetwork:
@@ -220,27 +262,33 @@ def compile_network(network: Network) -> CompiledNetwork:
     """
     tasks = network.tasks
     calendars = _calendars(network)
-    index = _validate_tasks(tasks, calendars)
-    n = len(tasks)
     ids = [t.id for t in tasks]
-    unknown = sorted(
-        {
-            name
-            for dep in network.dependencies
-            for name in (dep.predecessor, dep.successor)
-            if name not in index
-        }
-    )
-    if unknown:
+    index = _validate_tasks(tasks, ids, calendars)
+    n = len(tasks)
+    constraints = [t.constraint for t in tasks]
+    ctype = _codes([c.type for c in constraints], _CONSTRAINT_CODES, "constraint type")
+    special = [
+        c != ASAP or t.percent_complete > 0 or t.actual_start is not None
+        or t.actual_finish is not None or t.deadline is not None
+        for c, t in zip(ctype, tasks, strict=True)
+    ]  # fmt: skip
+    for i in (i for i, flag in enumerate(special) if flag):
+        _validate_special(tasks[i])
+
+    deps = network.dependencies
+    get = index.get
+    lpred = [get(d.predecessor, -1) for d in deps]
+    lsucc = [get(d.successor, -1) for d in deps]
+    if -1 in lpred or -1 in lsucc:
+        unknown = sorted(
+            {name for d in deps for name in (d.predecessor, d.successor) if name not in index}
+        )
         raise UnknownReferenceError(
             "Dependencies name tasks that do not exist: " + ", ".join(unknown) + ".",
             details={"unknown": unknown},
         )
-    parent = [index[t.parent] if t.parent is not None else -1 for t in tasks]
-    try:
-        _check_wbs(parent)
-    except _WbsCycle as loop:
-        raise CycleError([ids[i] for i in reversed(loop.loop)], what="WBS parent") from None
+    parent = [-1 if t.parent is None else index[t.parent] for t in tasks]
+    _check_wbs(parent, ids)
     children: list[list[int]] = [[] for _ in range(n)]
     for i, p in enumerate(parent):
         if p >= 0:
@@ -248,19 +296,99 @@ def compile_network(network: Network) -> CompiledNetwork:
     summary = [bool(c) for c in children]
 
     axes: list[TimeAxis] = [CONTINUOUS]
-    axis_slot: dict[str, int] = {}
+    axis_slot: dict[str | None, int] = {}
     axis_id = [0] * n
     for i, task in enumerate(tasks):
         if task.elapsed:
             continue
-        name = task.calendar or network.calendar
+        name = task.calendar
         slot = axis_slot.get(name)
         if slot is None:
+            cal = calendars[name or network.calendar]
             slot = axis_slot[name] = len(axes)
-            axes.append(axis_for(calendars[name]))
+            axes.append(axis_for(cal))
         axis_id[i] = slot
     axis = [axes[a] for a in axis_id]
 
+    ltype = _codes([d.type for d in deps], _LINK_CODES, "dependency type")
+    llag = [d.lag for d in deps]
+    lpct: list[float | None] = [d.lag_percent for d in deps]
+    for p, s, d in zip(lpred, lsucc, deps, strict=True):
+        if p == s:
+            raise CycleError([d.predecessor])
+    if any(summary[p] or summary[s] for p, s in zip(lpred, lsucc, strict=True)):
+        lpred, lsucc, ltype, llag, lpct = _expand_summary_links(
+            deps, lpred, lsucc, ltype, llag, lpct, parent, children, summary
+        )
+
+    plain = [
+        t == FS and not lag and pct is None
+        for t, lag, pct in zip(ltype, llag, lpct, strict=True)
+    ]  # fmt: skip
+    pred_a = np.asarray(lpred, dtype=np.int64)
+    succ_a = np.asarray(lsucc, dtype=np.int64)
+    plain_a = np.asarray(plain, dtype=bool)
+    link_ids = np.arange(len(lpred), dtype=np.int64)
+    fs_pred, fs_pred_ptr = _csr(succ_a[plain_a], pred_a[plain_a], n)
+    fs_succ, fs_succ_ptr = _csr(pred_a[plain_a], succ_a[plain_a], n)
+    in_link, in_link_ptr = _csr(succ_a[~plain_a], link_ids[~plain_a], n)
+    out_link, out_link_ptr = _csr(pred_a[~plain_a], link_ids[~plain_a], n)
+    parent_a = np.asarray(parent, dtype=np.int64)
+    kids = np.flatnonzero(parent_a >= 0)
+    order = _topological_order(
+        n, np.concatenate([pred_a, kids]), np.concatenate([succ_a, parent_a[kids]]), ids
+    )
+
+    flagged = list(zip(tasks, special, strict=True))
+    return CompiledNetwork(
+        network=network,
+        ids=ids,
+        index=index,
+        tasks=tasks,
+        duration=[t.duration for t in tasks],
+        summary=summary,
+        children=children,
+        axis=axis,
+        axes=axes,
+        axis_id=axis_id,
+        special=special,
+        constraint=ctype,
+        constraint_at=[_minutes(c.date) if c.date else None for c in constraints],
+        deadline=[_minutes(t.deadline) if f else None for t, f in flagged],
+        actual_start=[_minutes(t.actual_start) if f else None for t, f in flagged],
+        actual_finish=[_minutes(t.actual_finish) if f else None for t, f in flagged],
+        link_pred=lpred,
+        link_succ=lsucc,
+        link_type=ltype,
+        link_lag=llag,
+        link_percent=lpct,
+        plain=plain,
+        fs_pred=fs_pred,
+        fs_pred_ptr=fs_pred_ptr,
+        fs_succ=fs_succ,
+        fs_succ_ptr=fs_succ_ptr,
+        in_link=in_link,
+        in_link_ptr=in_link_ptr,
+        out_link=out_link,
+        out_link_ptr=out_link_ptr,
+        order=order,
+        start=to_minutes(network.start),
+        status=_minutes(network.status_date),
+    )
+
+
+def _expand_summary_links(
+    deps: Sequence[Dependency],
+    lpred: list[int],
+    lsucc: list[int],
+    ltype: list[int],
+    llag: list[int],
+    lpct: list[float | None],
+    parent: list[int],
+    children: list[list[int]],
+    summary: list[bool],
+) -> tuple[list[int], list[int], list[int], list[int], list[float | None]]:
+    """Replace each link onto a summary task by one link onto each work task under it."""
     leaves_cache: dict[int, list[int]] = {}
 
     def leaves(node: int) -> list[int]:
@@ -277,76 +405,26 @@ def compile_network(network: Network) -> CompiledNetwork:
             leaves_cache[node] = found
         return found
 
-    def ancestors(node: int) -> set[int]:
-        found: set[int] = set()
-        node = parent[node]
-        while node >= 0:
-            found.add(node)
-            node = parent[node]
-        return found
+    def is_ancestor(node: int, of: int) -> bool:
+        of = parent[of]
+        while of >= 0:
+            if of == node:
+                return True
+            of = parent[of]
+        return False
 
-    link_pred: list[int] = []
-    link_succ: list[int] = []
-    link_type: list[int] = []
-    link_lag: list[int] = []
-    link_percent: list[float | None] = []
-    for dep in network.dependencies:
-        p, s = index[dep.predecessor], index[dep.successor]
-        if p == s:
-            raise CycleError([dep.predecessor])
-        if (summary[p] and p in ancestors(s)) or (summary[s] and s in ancestors(p)):
-            raise CycleError([dep.predecessor, dep.successor])
-        code = _LINK_CODES[DependencyType(dep.type)]
-        percent = None if dep.lag_percent is None else float(dep.lag_percent)
+    pred: list[int] = []
+    succ: list[int] = []
+    kind: list[int] = []
+    lag: list[int] = []
+    pct: list[float | None] = []
+    for k, (p, s) in enumerate(zip(lpred, lsucc, strict=True)):
+        if (summary[p] and is_ancestor(p, s)) or (summary[s] and is_ancestor(s, p)):
+            raise CycleError([deps[k].predecessor, deps[k].successor])
         for target in leaves(s) if summary[s] else (s,):
-            link_pred.append(p)
-            link_succ.append(target)
-            link_type.append(code)
-            link_lag.append(int(dep.lag))
-            link_percent.append(percent)
-
-    in_links: list[list[int]] = [[] for _ in range(n)]
-    out_links: list[list[int]] = [[] for _ in range(n)]
-    succs: list[list[int]] = [[] for _ in range(n)]
-    preds_of: list[list[int]] = [[] for _ in range(n)]
-    for k, (p, s) in enumerate(zip(link_pred, link_succ, strict=True)):
-        in_links[s].append(k)
-        out_links[p].append(k)
-        succs[p].append(s)
-        preds_of[s].append(p)
-    for child, p in enumerate(parent):
-        if p >= 0:
-            succs[child].append(p)
-            preds_of[p].append(child)
-    order = _topological_order(n, succs, preds_of, ids)
-
-    def minutes(value: datetime | None) -> int | None:
-        return None if value is None else to_minutes(value)
-
-    return CompiledNetwork(
-        network=network,
-        ids=ids,
-        index=index,
-        tasks=tasks,
-        duration=[t.duration for t in tasks],
-        summary=summary,
-        children=children,
-        axis=axis,
-        axes=axes,
-        axis_id=axis_id,
-        constraint=[_CONSTRAINT_CODES[ConstraintType(t.constraint.type)] for t in tasks],
-        constraint_at=[minutes(t.constraint.date) for t in tasks],
-        deadline=[minutes(t.deadline) for t in tasks],
-        actual_start=[minutes(t.actual_start) for t in tasks],
-        actual_finish=[minutes(t.actual_finish) for t in tasks],
-        link_pred=link_pred,
-        link_succ=link_succ,
-        link_type=link_type,
-        link_lag=link_lag,
-        link_percent=link_percent,
-        in_links=in_links,
-        out_links=out_links,
-        order=order,
-        start=to_minutes(network.start),
-        status=minutes(network.status_date),
-    )
+            pred.append(p)
+            succ.append(target)
+            kind.append(ltype[k])
+            lag.append(llag[k])
+            pct.append(lpct[k])
+    return pred, succ, kind, lag, pct
