@@ -60,6 +60,16 @@ def _comment(item: WorkItem, comment_id: int) -> Comment:
     return comment
 
 
+def _on(item: WorkItem) -> Any:
+    """Attach the already loaded item to each comment, so rendering needs no query per row."""
+
+    def attach(comment: Comment) -> Comment:
+        comment.item = item
+        return comment
+
+    return attach
+
+
 def _fresh(item: WorkItem) -> WorkItem:
     """Re-read an item with everything its output needs joined."""
     return selectors.work_item_get(item.project, item.number)
@@ -173,7 +183,7 @@ def item_outdent(request: HttpRequest, key: str, item_key: str) -> Any:
 def comment_list(request: HttpRequest, key: str, item_key: str, page: Query[PageParams]) -> Any:
     """The item's comments, oldest first."""
     item = _item(request, key, item_key, Permission.ITEM_VIEW)
-    return paginate(request, selectors.comment_list(item), page)
+    return paginate(request, selectors.comment_list(item), page, render=_on(item))
 
 
 @router.post(f"{ITEM}/comments", response={201: CommentOut}, tags=["comments"])
