@@ -203,8 +203,9 @@ class WorkingCalendar:
     def add_working_minutes(self, instant: datetime, minutes: int) -> datetime:
         """Return the instant ``minutes`` working minutes after ``instant`` (before, if negative).
 
-        The result is the end of the last minute counted, so adding a full day to 09:00 Monday
-        gives 18:00 Monday, not 09:00 Tuesday. Adding zero returns ``instant`` unchanged.
+        Counting forward ends at the end of the last minute counted, so adding a full day to
+        09:00 Monday gives 18:00 Monday, not 09:00 Tuesday; counting back ends at the start
+        of the earliest minute counted. Adding zero returns ``instant`` unchanged.
 
         Examples
         --------
@@ -214,8 +215,7 @@ class WorkingCalendar:
         """
         if minutes == 0:
             return instant
-        axis = axis_for(self)
-        return from_minutes(axis.at_finish(axis.offset(to_minutes(instant)) + minutes))
+        return from_minutes(axis_for(self).shift(to_minutes(instant), minutes))
 
     def subtract_working_minutes(self, instant: datetime, minutes: int) -> datetime:
         """Return the instant ``minutes`` working minutes before ``instant``.
@@ -446,17 +446,18 @@ class TimeAxis:
         end = self.ends[i]
         return self.cum[i] + (minute if minute < end else end) - starts[i]
 
-    def _ensure_offset(self, work: int) -> None:
+    def _ensure_offset(self, low: int, high: int) -> None:
+        """Grow the axis until offsets ``low`` to ``high`` lie within its working time."""
         tries = 0
-        while work < self.cum[0] or work >= self.cum[-1]:
+        while low < self.cum[0] or high > self.cum[-1] + self.ends[-1] - self.starts[-1]:
             tries += 1
             if tries * self._CHUNK_DAYS > self._GIVE_UP_DAYS:
-                side = "before" if work < self.cum[0] else "after"
+                side = "before" if low < self.cum[0] else "after"
                 raise CalendarError(
                     f"Calendar {self.calendar.name!r} has no more working time {side} "
                     f"{from_minutes(self.starts[0] if side == 'before' else self.ends[-1])}."
                 )
-            if work < self.cum[0]:
+            if low < self.cum[0]:
                 self._extend_backward(self._first_day - self._CHUNK_DAYS)
             else:
                 self._extend_forward(self._last_day + self._CHUNK_DAYS)
@@ -465,7 +466,7 @@ class TimeAxis:
         """Return the instant where working minute ``work`` begins (a working instant)."""
         cum = self.cum
         if not cum[0] <= work < cum[-1]:
-            self._ensure_offset(work)
+            self._ensure_offset(work, work + 1)
             cum = self.cum
         i = bisect.bisect_right(cum, work) - 1
         return self.starts[i] + work - cum[i]
@@ -473,9 +474,8 @@ class TimeAxis:
     def at_finish(self, work: int) -> int:
         """Return the earliest instant by which ``work`` working minutes have elapsed."""
         cum = self.cum
-        if not cum[0] < work < cum[-1]:
-            self._ensure_offset(work - 1)
-            self._ensure_offset(work + 1)
+        if not cum[0] < work <= cum[-1]:
+            self._ensure_offset(work - 1, work)
             cum = self.cum
         i = bisect.bisect_left(cum, work) - 1
         return self.starts[i] + work - cum[i]
@@ -489,10 +489,17 @@ class TimeAxis:
         return self.at_finish(self.offset(minute))
 
     def shift(self, minute: int, work: int) -> int:
-        """Return ``minute`` moved by ``work`` working minutes (unchanged when zero)."""
-        if work == 0:
-            return minute
-        return self.at_finish(self.offset(minute) + work)
+        """Return ``minute`` moved by ``work`` working minutes (unchanged when zero).
+
+        Moving forward ends at the end of the last minute counted (18:00, not 09:00 next day);
+        moving back ends at the start of the earliest minute counted (09:00, not 18:00 the
+        day before).
+        """
+        if work > 0:
+            return self.at_finish(self.offset(minute) + work)
+        if work < 0:
+            return self.at_start(self.offset(minute) + work)
+        return minute
 
     def place(self, minute: int, work: int) -> tuple[int, int]:
         """Return (start, finish) of ``work`` (> 0) working minutes starting at ``minute``.

@@ -112,7 +112,7 @@ def _forward(net: CompiledNetwork, out: Passes) -> None:
             lag = llag[k] if percent is None else round(work[i] * percent / 100)
             lag_of[k] = lag
             if lag:
-                c = ax.at_finish(ax.offset(c) + lag)
+                c = ax.shift(c, lag)
             if kind >= FF and d:  # finish-type link: the candidate is a finish; step back
                 c = ax.at_start(ax.offset(c) - d)
             cand_of[k] = c
@@ -249,8 +249,7 @@ def _backward(net: CompiledNetwork, out: Passes) -> None:
             c = ls[s] if kind in (FS, SS) else lf[s]
             lag = lag_of[k]
             if lag:
-                sax = axis[s]
-                c = sax.at_finish(sax.offset(c) - lag)
+                c = axis[s].shift(c, -lag)
             if kind in (FS, FF):
                 if c < lf_bound:
                     lf_bound = c

@@ -179,7 +179,7 @@ def _check_wbs(parent: list[int], ids: list[str]) -> None:
             node = parent[node]
         if node >= 0 and state[node] == 1:
             loop = walk[walk.index(node) :]
-            raise CycleError([ids[i] for i in reversed(loop)], what="WBS parent")
+            raise CycleError([ids[i] for i in _rotate(loop[::-1])], what="WBS parent")
         for item in walk:
             state[item] = 2
 
@@ -221,7 +221,13 @@ def _topological_order(
         node = next(p for p in pred[pptr[node] : pptr[node + 1]] if indegree[p] > 0)
     loop = walk[seen[node] :]
     loop.reverse()
-    raise CycleError([ids[i] for i in loop])
+    raise CycleError([ids[i] for i in _rotate(loop)])
+
+
+def _rotate(loop: list[int]) -> list[int]:
+    """Start a cycle at its member listed first in the input, so messages are stable."""
+    first = loop.index(min(loop))
+    return loop[first:] + loop[:first]
 
 
 def _codes(values: list[str], codes: Mapping[str, int], what: str) -> list[int]:
