@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
 from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
+from keel.apps.projects.models import Health, Methodology, ProjectStatus, Role
+
+# Choices as literal types, so the OpenAPI document lists the allowed values.
+MethodologyName = Literal[tuple(Methodology.values)]  # type: ignore[valid-type]
+ProjectStatusName = Literal[tuple(ProjectStatus.values)]  # type: ignore[valid-type]
+HealthName = Literal[tuple(Health.values)]  # type: ignore[valid-type]
+RoleName = Literal[tuple(Role.values)]  # type: ignore[valid-type]
 
 __all__ = [
     "MemberIn",
@@ -77,15 +84,13 @@ class ProgramOut(OutSchema):
 
 
 class _ProjectFields(InSchema):
-    methodology: str | None = Field(None, description="waterfall, scrum, kanban or hybrid.")
+    methodology: MethodologyName | None = None
     goals: str | None = None
     scope_statement: str | None = None
     start_date: date | None = None
     finish_date: date | None = None
-    status: str | None = Field(
-        None, description="proposed, active, on_hold, completed or cancelled."
-    )
-    health: str | None = Field(None, description="green, amber or red.")
+    status: ProjectStatusName | None = None
+    health: HealthName | None = None
     manager: str | None = Field(None, description="Username of the project manager.")
     program: int | None = Field(None, description="Id of a program of the same portfolio.")
 
@@ -111,13 +116,13 @@ class ProjectOut(OutSchema):
     name: str
     portfolio: int
     program: int | None
-    methodology: str
+    methodology: MethodologyName
     goals: str
     scope_statement: str
     start_date: date | None
     finish_date: date | None
-    status: str
-    health: str
+    status: ProjectStatusName
+    health: HealthName
     manager: str | None
     version: int
     created_at: datetime
@@ -138,17 +143,17 @@ class ProjectOut(OutSchema):
 
 class MemberIn(InSchema):
     username: str = Field(min_length=1)
-    role: str = Field(description="A project role, e.g. project_manager, member, viewer.")
+    role: RoleName
 
 
 class MemberPatch(InSchema):
-    role: str
+    role: RoleName
 
 
 class MemberOut(OutSchema):
     username: str
     display_name: str
-    role: str
+    role: RoleName
     created_at: datetime
 
     @staticmethod
@@ -163,9 +168,9 @@ class MemberOut(OutSchema):
 class ProjectFilter(Schema):
     """Filters for the project list; all given filters must match."""
 
-    status: str | None = None
-    health: str | None = None
-    methodology: str | None = None
+    status: ProjectStatusName | None = None
+    health: HealthName | None = None
+    methodology: MethodologyName | None = None
     portfolio: int | None = Field(None, description="Portfolio id.")
     program: int | None = Field(None, description="Program id.")
     text: str | None = Field(None, description="Part of the key or name.")

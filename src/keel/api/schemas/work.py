@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
 from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
+from keel.api.schemas.projects import RoleName
+from keel.apps.work.models import ChangeAction, DependencyType, ItemType, Priority, StatusCategory
+
+# Choices as literal types, so the OpenAPI document lists the allowed values.
+ItemTypeName = Literal[tuple(ItemType.values)]  # type: ignore[valid-type]
+PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
+DependencyTypeName = Literal[tuple(DependencyType.values)]  # type: ignore[valid-type]
+CategoryName = Literal[tuple(StatusCategory.values)]  # type: ignore[valid-type]
+ChangeActionName = Literal[tuple(ChangeAction.values)]  # type: ignore[valid-type]
 
 __all__ = [
     "ChangeOut",
@@ -42,7 +51,7 @@ def _username(user: Any) -> str | None:
 
 class _ItemFields(InSchema):
     description: str | None = None
-    priority: str | None = Field(None, description="lowest, low, medium, high or highest.")
+    priority: PriorityName | None = None
     assignee: str | None = Field(None, description="Username of a project member.")
     estimate_hours: Decimal | None = Field(None, ge=0)
     story_points: Decimal | None = Field(None, ge=0)
@@ -55,7 +64,7 @@ class _ItemFields(InSchema):
 
 
 class WorkItemIn(_ItemFields):
-    type: str = Field("task", description="epic, deliverable, task, milestone, bug or subtask.")
+    type: ItemTypeName = "task"
     title: str = Field(min_length=1, max_length=255)
     parent: str | None = Field(None, description="Key of the parent item, e.g. ERP-3.")
     position: int | None = Field(None, ge=1, description="Place among its siblings; null: last.")
@@ -63,7 +72,7 @@ class WorkItemIn(_ItemFields):
 
 
 class WorkItemPatch(_ItemFields, PatchSchema):
-    type: str | None = None
+    type: ItemTypeName | None = None
     title: str | None = Field(None, min_length=1, max_length=255)
 
 
@@ -71,13 +80,13 @@ class WorkItemOut(OutSchema):
     key: str
     number: int
     project: str
-    type: str
+    type: ItemTypeName
     title: str
     description: str
     status: str
     status_name: str
-    status_category: str
-    priority: str
+    status_category: CategoryName
+    priority: PriorityName
     assignee: str | None
     reporter: str | None
     estimate_hours: Decimal | None
@@ -139,8 +148,10 @@ class WorkItemFilter(Schema):
     """Filters for the item list; all given filters must match."""
 
     status: str | None = Field(None, description="Status key, e.g. in_progress.")
-    assignee: str | None = Field(None, description="Username, or 'me'.")
-    type: str | None = Field(None, description="Item type, e.g. task.")
+    assignee: str | None = Field(
+        None, description="Username; 'me' for yourself; 'none' for unassigned."
+    )
+    type: ItemTypeName | None = None
     label: str | None = Field(None, description="Label name.")
     text: str | None = Field(None, description="Words to find in the title or description.")
 
@@ -165,7 +176,7 @@ class MoveIn(InSchema):
 class DependencyIn(InSchema):
     predecessor: str = Field(description="Key of the item that comes first, e.g. ERP-3.")
     successor: str = Field(description="Key of the item that depends on it.")
-    type: str = Field("FS", description="FS, SS, FF or SF.")
+    type: DependencyTypeName = "FS"
     lag_days: Decimal = Field(Decimal(0), description="Working days of lag (negative: lead).")
 
 
@@ -174,7 +185,7 @@ class DependencyFilter(Schema):
 
 
 class DependencyPatch(PatchSchema):
-    type: str | None = None
+    type: DependencyTypeName | None = None
     lag_days: Decimal | None = None
 
 
@@ -182,7 +193,7 @@ class DependencyOut(OutSchema):
     id: int
     predecessor: str
     successor: str
-    type: str
+    type: DependencyTypeName
     lag_days: Decimal
     version: int
 
@@ -227,7 +238,7 @@ class ChangeOut(OutSchema):
     item: str
     actor: str | None
     at: datetime
-    action: str
+    action: ChangeActionName
     field: str
     old: str
     new: str
@@ -244,14 +255,14 @@ class ChangeOut(OutSchema):
 class WorkflowStatusIn(InSchema):
     key: str = Field(min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=80)
-    category: str = Field("todo", description="todo, in_progress or done.")
+    category: CategoryName = "todo"
     position: int | None = Field(None, ge=0)
     wip_limit: int | None = Field(None, ge=1)
 
 
 class WorkflowStatusPatch(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=80)
-    category: str | None = None
+    category: CategoryName | None = None
     position: int | None = Field(None, ge=0)
     wip_limit: int | None = Field(None, ge=1)
 
@@ -260,7 +271,7 @@ class WorkflowStatusOut(OutSchema):
     id: int
     key: str
     name: str
-    category: str
+    category: CategoryName
     position: int
     wip_limit: int | None
 
@@ -268,7 +279,7 @@ class WorkflowStatusOut(OutSchema):
 class WorkflowTransitionIn(InSchema):
     from_status: str = Field(description="Key of the status the move starts from.")
     to_status: str = Field(description="Key of the status the move ends in.")
-    allowed_roles: list[str] = Field(
+    allowed_roles: list[RoleName] = Field(
         default_factory=list, description="Roles that may make the move; empty: any."
     )
     version: int | None = None
@@ -298,14 +309,14 @@ class WorkflowOut(OutSchema):
 class _WorkflowStatusSpec(InSchema):
     key: str = Field(min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=80)
-    category: str = "todo"
+    category: CategoryName = "todo"
     wip_limit: int | None = Field(None, ge=1)
 
 
 class _WorkflowTransitionSpec(InSchema):
     from_status: str
     to_status: str
-    allowed_roles: list[str] = Field(default_factory=list)
+    allowed_roles: list[RoleName] = Field(default_factory=list)
 
 
 class WorkflowIn(InSchema):
