@@ -85,7 +85,12 @@ def _place(item: WorkItem, parent: WorkItem | None, position: int | None) -> Non
 
 
 def _lock(item: WorkItem) -> WorkItem:
-    return WorkItem.objects.select_for_update().select_related("project", "parent").get(pk=item.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the parent.
+    return (
+        WorkItem.objects.select_for_update(of=("self",))
+        .select_related("project", "parent")
+        .get(pk=item.pk)
+    )
 
 
 def _finish_move(actor: User, item: WorkItem, old_parent: WorkItem | None, old_code: str) -> None:
