@@ -112,3 +112,19 @@ def test_bad_page_parameters_are_field_errors(project, as_user, error_of):
     assert "query.page_size" in error_of(too_big)["details"]["fields"]
     zero = client.get(f"projects/{project.key}/items?page=0")
     assert zero.status_code == 400
+
+
+def test_api_root_points_to_the_openapi_document(anon):
+    """/api/v1/ answers with links to the OpenAPI document and the docs, readable by anyone."""
+    response = anon.get("/api/v1/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["openapi"].endswith("/api/v1/openapi.json")
+    assert anon.get(body["openapi"].removeprefix("http://testserver")).status_code == 200
+
+
+def test_path_parameter_of_wrong_type_is_a_field_error(project, as_user, error_of):
+    """A non-numeric id in the path is a 400 naming the path parameter."""
+    response = as_user(project.manager).get(f"projects/{project.key}/dependencies/abc")
+    assert response.status_code == 400
+    assert "path.dependency_id" in error_of(response)["details"]["fields"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -157,12 +158,20 @@ def register_exception_handlers(api: NinjaAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "error")
         return respond(request, exc.status_code, code, exc.message)
 
+    def on_integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # A database constraint caught what the service checks did not (e.g. a race on a
+        # unique name); the transaction was rolled back, so nothing changed.
+        logger.warning("Integrity error in %s %s: %s", request.method, request.path, exc)
+        message = "This change conflicts with data stored meanwhile; reload and try again."
+        return respond(request, 409, "integrity_conflict", message)
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
         return respond(request, 500, "server_error", "Something went wrong on the server.")
 
     handlers: dict[type[Exception], Callable[..., HttpResponse]] = {
         Exception: on_unexpected,
+        IntegrityError: on_integrity,
         ApiError: on_api_error,
         NinjaValidationError: on_input_error,
         DjangoValidationError: on_django_validation,

@@ -51,6 +51,19 @@ class KeelAPI(NinjaAPI):
     def _error(self, request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
         return self.create_response(request, error_body(code, message), status=status)
 
+    def _index(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """/api/v1/ itself: where the OpenAPI document and the docs are."""
+        return self.create_response(
+            request,
+            {
+                "name": self.title,
+                "version": self.version,
+                "openapi": request.build_absolute_uri("openapi.json"),
+                "docs": request.build_absolute_uri("docs"),
+            },
+            status=200,
+        )
+
     def _json_405(self, view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -87,6 +100,8 @@ class KeelAPI(NinjaAPI):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = self._json_405(pattern.callback)
+                if pattern.name == "api-root":
+                    pattern.callback = csrf_exempt(self._index)
 
         @csrf_exempt
         def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
