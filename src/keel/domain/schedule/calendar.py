@@ -593,6 +593,18 @@ class ContinuousAxis(TimeAxis):
         """Return ``minutes`` unchanged."""
         return minutes
 
+    def place(self, minute: int, work: int) -> tuple[int, int]:
+        """Return (minute, minute + work): elapsed work never waits."""
+        return minute, minute + work
+
+    def place_back(self, minute: int, work: int) -> tuple[int, int]:
+        """Return (minute - work, minute)."""
+        return minute - work, minute
+
+    def shift(self, minute: int, work: int) -> int:
+        """Return ``minute + work``."""
+        return minute + work
+
 
 CONTINUOUS: Final = ContinuousAxis()
 """The axis of elapsed durations."""
