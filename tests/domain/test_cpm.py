@@ -31,7 +31,9 @@ def day(d: int, hour: int, minute: int = 0) -> datetime:
 
 
 def plan(*tasks: Task, deps=(), **kwargs) -> Network:
-    return Network(tasks=tuple(tasks), dependencies=tuple(deps), start=START, calendars={}, **kwargs)
+    return Network(
+        tasks=tuple(tasks), dependencies=tuple(deps), start=START, calendars={}, **kwargs
+    )
 
 
 def dates(result, task_id):
@@ -211,9 +213,7 @@ def test_alap_task_is_placed_as_late_as_its_successor_allows():
 
 def test_deadline_gives_negative_float_but_never_moves_the_task():
     """A two-day task with a deadline on day one keeps its dates and shows -1 day of float."""
-    result = schedule(
-        plan(Task("A", duration=2 * D, deadline=day(3, 18)), Task("B", duration=D))
-    )
+    result = schedule(plan(Task("A", duration=2 * D, deadline=day(3, 18)), Task("B", duration=D)))
     a = result.tasks["A"]
     assert (a.start, a.finish) == (day(3, 9), day(4, 18))
     assert a.total_float == -D
@@ -224,9 +224,7 @@ def test_deadline_gives_negative_float_but_never_moves_the_task():
 
 def test_deadline_that_is_met_leaves_float():
     """A deadline later than the finish does not change float to the project end."""
-    result = schedule(
-        plan(Task("A", duration=D, deadline=day(7, 18)), Task("B", duration=3 * D))
-    )
+    result = schedule(plan(Task("A", duration=D, deadline=day(7, 18)), Task("B", duration=3 * D)))
     assert result.tasks["A"].total_float == 2 * D
     assert not result.warnings
 
