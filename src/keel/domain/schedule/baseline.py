@@ -63,7 +63,8 @@ def baseline_capture(
     names = set(existing.keys() if isinstance(existing, Mapping) else existing)
     if name not in BASELINE_NAMES:
         raise ValidationError(
-            f"{name!r} is not a baseline name; use one of: {', '.join(BASELINE_NAMES)}."
+            f"{name!r} is not a baseline name: a plan keeps at most {MAX_BASELINES} "
+            f"baselines, named {', '.join(BASELINE_NAMES)}."
         )
     if name not in names and len(names | {name}) > MAX_BASELINES:
         raise ValidationError(
