@@ -15,7 +15,10 @@ def day(d: int, hour: int) -> datetime:
     return datetime(2025, 3, d, hour)
 
 
-def progress_plan(status=day(5, 9)):
+STATUS = day(5, 9)
+
+
+def progress_plan(status=STATUS):
     return Network(
         tasks=(
             Task("A", duration=2 * D, actual_start=day(3, 9), actual_finish=day(3, 18)),
