@@ -169,7 +169,7 @@ def parse_lag(text: str | int | float, units: TimeUnits | None = None) -> Lag:
 
 
 def format_minutes(minutes: int, units: TimeUnits | None = None, *, elapsed: bool = False) -> str:
-    """Write minutes back in the largest unit that divides them, e.g. ``2400`` → ``5d``.
+    """Write minutes for people: whole days, else days to one decimal, else hours or minutes.
 
     Examples
     --------
@@ -178,25 +178,22 @@ def format_minutes(minutes: int, units: TimeUnits | None = None, *, elapsed: boo
     >>> format_minutes(90)
     '90m'
     >>> format_minutes(720)
-    '12h'
+    '1.5d'
+    >>> format_minutes(240)
+    '4h'
     """
     units = units or TimeUnits()
     sign = "-" if minutes < 0 else ""
     minutes = abs(minutes)
     prefix = "e" if elapsed else ""
-    scale = (
-        [("d", 1440), ("h", 60), ("m", 1)]
-        if elapsed
-        else [("d", units.minutes_per_day), ("h", 60), ("m", 1)]
-    )
+    day = 1440 if elapsed else units.minutes_per_day
     if minutes == 0:
-        return "0d" if not elapsed else "0ed"
-    for unit, size in scale:
-        if minutes % size == 0:
-            return f"{sign}{minutes // size}{prefix}{unit}"
-    for unit, size in scale[:-1]:
-        value = Decimal(minutes) / Decimal(size)
-        if value >= 1 and (value * 100) == (value * 100).to_integral_value():
-            text = f"{value.normalize():f}"
-            return f"{sign}{text}{prefix}{unit}"
+        return f"0{prefix}d"
+    if minutes % day == 0:
+        return f"{sign}{minutes // day}{prefix}d"
+    if minutes >= day:
+        value = (Decimal(minutes) / Decimal(day)).quantize(Decimal("0.1"))
+        return f"{sign}{value.normalize():f}{prefix}d"
+    if minutes % 60 == 0:
+        return f"{sign}{minutes // 60}{prefix}h"
     return f"{sign}{minutes}{prefix}m"
