@@ -92,7 +92,20 @@ def test_malformed_json_is_400(project, as_user, error_of):
         "POST", f"projects/{project.key}/items", raw="{not json"
     )
     assert response.status_code == 400
-    assert error_of(response)["code"] in {"bad_request", "validation_error"}
+    error = error_of(response)
+    assert error["code"] == "bad_request"
+    assert "JSON" in error["message"]
+
+
+def test_body_that_is_not_an_object_is_400(project, as_user, error_of):
+    """A JSON list where an object belongs is a 400 on the body as a whole."""
+    response = as_user(project.manager).call(
+        "POST", f"projects/{project.key}/items", raw='["title"]'
+    )
+    assert response.status_code == 400
+    assert error_of(response)["details"]["fields"] == {
+        "body": ["The request body must be a JSON object."]
+    }
 
 
 def test_business_rule_refusal_is_400_with_message(project, as_user, error_of):

@@ -73,7 +73,8 @@ def _field_name(loc: Iterable[Any]) -> str:
     """Turn ninja's error location ("body", "payload", "title") into "title" or "query.page"."""
     parts = [str(p) for p in loc]
     if parts and parts[0] == "body":
-        parts = parts[2:] if len(parts) > 2 else parts[1:]
+        # ("body", "<param>") is the body as a whole; deeper locations name a field in it.
+        parts = parts[2:] if len(parts) > 2 else ["body"]
     return ".".join(parts) or NON_FIELD_ERRORS
 
 
@@ -82,6 +83,8 @@ def _input_message(error: dict[str, Any]) -> str:
         return "Unknown field."
     if error.get("type") == "missing":
         return "This field is required."
+    if error.get("type") == "model_attributes_type":
+        return "The request body must be a JSON object."
     return str(error.get("msg", "Invalid value."))
 
 
@@ -156,7 +159,10 @@ def register_exception_handlers(api: NinjaAPI) -> None:
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
-        return respond(request, exc.status_code, code, exc.message)
+        message = exc.message
+        if exc.status_code == 400 and message == "Cannot parse request body":
+            message = "The request body is missing or is not valid JSON."
+        return respond(request, exc.status_code, code, message)
 
     def on_integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         # A database constraint caught what the service checks did not (e.g. a race on a
