@@ -9,6 +9,7 @@ minutes on each task's compiled ``TimeAxis``; dataclasses are built once, at the
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +44,8 @@ class Passes:
     """The raw results of the passes, in minutes since the epoch, indexed like the network."""
 
     __slots__ = (
+        "caps",
+        "constraint_warnings",
         "driver",
         "early_finish",
         "early_start",
@@ -54,6 +57,7 @@ class Passes:
         "link_candidate",
         "pre",
         "project_finish",
+        "snapped_start",
         "start",
         "state",
         "total_float",
@@ -78,9 +82,13 @@ class Passes:
         self.free_float: npt.NDArray[np.int64] = np.zeros(n, dtype=np.int64)
         self.project_finish = 0
         self.warnings: list[str] = []
+        self.caps: dict[int, tuple[int, int]] = {}
+        self.constraint_warnings: dict[int, str] = {}
+        self.snapped_start: dict[int, int] = {}
 
 
-def _forward(net: CompiledNetwork, out: Passes) -> None:
+def _forward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None:
+    """Early dates for the tasks of ``sequence`` (a topological order, or part of one)."""
     es, ef, work, pre = out.early_start, out.early_finish, out.work, out.pre
     lag_of, cand_of = out.lag, out.link_candidate
     dur, axis, summary, children = net.duration, net.axis, net.summary, net.children
@@ -90,9 +98,11 @@ def _forward(net: CompiledNetwork, out: Passes) -> None:
     project_start, status = net.start, net.status
     floor = project_start if status is None or status < project_start else status
     ef_get = ef.__getitem__
-    snapped_start = {id(ax): ax.at_start(ax.offset(project_start)) for ax in net.axes}
+    snapped_start = out.snapped_start
+    if not snapped_start:
+        snapped_start.update({id(ax): ax.at_start(ax.offset(project_start)) for ax in net.axes})
 
-    for j in net.order:
+    for j in sequence:
         if summary[j]:
             kids = children[j]
             es[j] = first = min([es[c] for c in kids])
@@ -173,8 +183,9 @@ def _special_forward(net: CompiledNetwork, out: Passes, j: int, best: int) -> in
         else:
             limit = ax.at_start(ax.offset(at) - d) if d else at
             target = min(best, limit)
+        out.constraint_warnings.pop(j, None)
         if from_links > target and ax.offset(from_links) > ax.offset(target):
-            out.warnings.append(
+            out.constraint_warnings[j] = (
                 f"Task {task.id!r}: its {task.constraint.type} constraint on "
                 f"{task.constraint.date} holds it earlier than its predecessors allow."
             )
@@ -217,27 +228,20 @@ def _progress(net: CompiledNetwork, out: Passes, j: int, best: int) -> None:
     out.work[j] = done + remaining
 
 
-def _backward(net: CompiledNetwork, out: Passes) -> None:
-    es, ef, ls, lf, state = (
-        out.early_start,
-        out.early_finish,
-        out.late_start,
-        out.late_finish,
-        out.state,
-    )
+def _backward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None:
+    """Late dates for the tasks of ``sequence`` (a reversed topological order, or part)."""
+    es, ls, lf, state = out.early_start, out.late_start, out.late_finish, out.state
     lag_of = out.lag
-    dur, axis, summary, children = net.duration, net.axis, net.summary, net.children
+    dur, axis, summary = net.duration, net.axis, net.summary
     special = net.special
     fs_succ, fs_ptr = net.fs_succ, net.fs_succ_ptr
     out_link, out_ptr = net.out_link, net.out_link_ptr
     lsucc, ltype = net.link_succ, net.link_type
-    n = len(dur)
-    caps: dict[int, tuple[int, int]] = {}
-    finish_all = max((ef[i] for i in range(n) if not summary[i]), default=net.start)
-    out.project_finish = finish_all
+    caps = out.caps
+    finish_all = out.project_finish
     ls_get = ls.__getitem__
 
-    for j in reversed(net.order):
+    for j in sequence:
         succs = fs_succ[fs_ptr[j] : fs_ptr[j + 1]]
         lf_bound = min(map(ls_get, succs)) if succs else finish_all
         if lf_bound > finish_all:
@@ -272,6 +276,10 @@ def _backward(net: CompiledNetwork, out: Passes) -> None:
         else:
             ls[j] = lf[j] = lf_bound
 
+
+def _late_rollup(net: CompiledNetwork, out: Passes) -> None:
+    """Late dates of summary tasks: the span of their children's late dates."""
+    ls, lf, summary, children = out.late_start, out.late_finish, net.summary, net.children
     for j in net.order:  # children come before their summary in this order
         if summary[j]:
             kids = children[j]
@@ -304,17 +312,18 @@ def _special_backward(
         lf_bound = due
     if net.summary[j]:
         if lf_bound >= out.project_finish and ls_bound == _FAR_FUTURE:
-            return _DONE, ls_bound  # nothing tighter than the project finish to pass down
+            for c in net.children[j]:  # nothing tighter than the project finish to pass down
+                caps.pop(c, None)
+            return _DONE, ls_bound
         es, axis = out.early_start, net.axis
         summary_start = axis[j].offset(es[j])
         for c in net.children[j]:
-            child_lf, child_ls = caps.get(c, (_FAR_FUTURE, _FAR_FUTURE))
+            child_ls = _FAR_FUTURE
             if ls_bound < _FAR_FUTURE:
                 cax = axis[c]
                 lead = cax.offset(es[c]) - summary_start
-                shifted = cax.at_start(cax.offset(ls_bound) + lead)
-                child_ls = min(child_ls, shifted)
-            caps[c] = (min(child_lf, lf_bound), child_ls)
+                child_ls = cax.at_start(cax.offset(ls_bound) + lead)
+            caps[c] = (lf_bound, child_ls)  # a task has one parent: the only source of caps
         return _DONE, ls_bound
     if out.state[j] == _COMPLETE:
         out.late_start[j], out.late_finish[j] = out.early_start[j], out.early_finish[j]
@@ -395,32 +404,43 @@ def run_passes(net: CompiledNetwork) -> Passes:
         Early/late/scheduled dates in epoch minutes, floats in working minutes.
     """
     out = Passes(len(net.ids), len(net.link_pred))
-    _forward(net, out)
-    _backward(net, out)
+    _forward(net, out, net.order)
+    out.project_finish = project_finish(net, out)
+    _backward(net, out, reversed(net.order))
+    _late_rollup(net, out)
     _floats(net, out)
+    finish_up(net, out)
+    return out
+
+
+def project_finish(net: CompiledNetwork, out: Passes) -> int:
+    """The latest early finish of any work task (the project start if there are none)."""
+    ef, summary = out.early_finish, net.summary
+    return max((ef[i] for i in range(len(summary)) if not summary[i]), default=net.start)
+
+
+def finish_up(net: CompiledNetwork, out: Passes) -> None:
+    """Scheduled dates (late ones for ALAP tasks, spans for summaries) and warnings."""
     start, finish = out.start, out.finish
-    es, ef, ls, lf = out.early_start, out.early_finish, out.late_start, out.late_finish
-    alap = [
-        i
-        for i, kind in enumerate(net.constraint)
-        if kind == ALAP and out.state[i] == _NOT_STARTED and not net.summary[i]
-    ]
-    start[:] = es
-    finish[:] = ef
-    for i in alap:
-        start[i], finish[i] = ls[i], lf[i]
+    start[:] = out.early_start
+    finish[:] = out.early_finish
+    ls, lf, state, summary = out.late_start, out.late_finish, out.state, net.summary
+    for i, kind in enumerate(net.constraint):
+        if kind == ALAP and state[i] == _NOT_STARTED and not summary[i]:
+            start[i], finish[i] = ls[i], lf[i]
     for j in net.order:
-        if net.summary[j]:
+        if summary[j]:
             kids = net.children[j]
-            start[j] = min(start[c] for c in kids)
-            finish[j] = max(finish[c] for c in kids)
+            start[j] = min([start[c] for c in kids])
+            finish[j] = max([finish[c] for c in kids])
+    warnings = [out.constraint_warnings[j] for j in sorted(out.constraint_warnings)]
     for j, due in enumerate(net.deadline):
         if due is not None and finish[j] > due:
-            out.warnings.append(
+            warnings.append(
                 f"Task {net.ids[j]!r} finishes on {from_minutes(finish[j])}, after its "
                 f"deadline {from_minutes(due)}."
             )
-    return out
+    out.warnings = warnings
 
 
 def build_schedule(net: CompiledNetwork, out: Passes, near_critical: int) -> Schedule:
