@@ -129,3 +129,14 @@ def test_member_with_unknown_role_or_user_is_refused(project, as_user, error_of)
     assert nobody.status_code == 400
     assert "username" in error_of(nobody)["details"]["fields"]
     assert ProjectMembership.objects.filter(project=project).count() == 1
+
+
+def test_invisible_portfolio_reads_as_missing(project, user, as_user, error_of):
+    """Naming a portfolio you cannot see gives the same 400 as naming one that does not exist."""
+    client = as_user(user)
+    hidden = client.post("projects", {"key": "NEW", "name": "X", "portfolio": project.portfolio_id})
+    missing = client.post("projects", {"key": "NEW", "name": "X", "portfolio": 99999})
+    assert hidden.status_code == missing.status_code == 400
+    hidden_msg = error_of(hidden)["message"].replace(str(project.portfolio_id), "N")
+    assert hidden_msg == error_of(missing)["message"].replace("99999", "N")
+    assert not Project.objects.filter(key="NEW").exists()

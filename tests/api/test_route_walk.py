@@ -24,10 +24,13 @@ pytestmark = pytest.mark.django_db
 
 P = Permission
 USER, STAFF, PORTFOLIO, PROJECT = "user", "staff", "portfolio", "project"
+# A portfolio named in the body: outsiders get the 400 of a portfolio that does not exist.
+NAMED_PORTFOLIO = "named portfolio"
 V1 = "/api/v1"
 
 # route -> (scope, permission). USER: any signed-in person; STAFF: site administrators only;
 # PORTFOLIO: decided by portfolio permissions; PROJECT: decided by the caller's project role.
+# Project-scoped routes are those with {key} in the path.
 ROUTES: dict[tuple[str, str], tuple[str, Permission | None]] = {
     ("GET", "/me"): (USER, None),
     ("GET", "/me/tokens"): (USER, None),
@@ -39,12 +42,12 @@ ROUTES: dict[tuple[str, str], tuple[str, Permission | None]] = {
     ("PATCH", "/portfolios/{portfolio_id}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
     ("DELETE", "/portfolios/{portfolio_id}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
     ("GET", "/programs"): (USER, None),
-    ("POST", "/programs"): (PORTFOLIO, P.PORTFOLIO_EDIT),
+    ("POST", "/programs"): (NAMED_PORTFOLIO, P.PORTFOLIO_EDIT),
     ("GET", "/programs/{program_id}"): (PORTFOLIO, P.PORTFOLIO_VIEW),
     ("PATCH", "/programs/{program_id}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
     ("DELETE", "/programs/{program_id}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
     ("GET", "/projects"): (USER, None),
-    ("POST", "/projects"): (PORTFOLIO, P.PROJECT_CREATE),
+    ("POST", "/projects"): (NAMED_PORTFOLIO, P.PROJECT_CREATE),
     ("GET", "/projects/{key}"): (PROJECT, P.PROJECT_VIEW),
     ("PATCH", "/projects/{key}"): (PROJECT, P.PROJECT_EDIT),
     ("DELETE", "/projects/{key}"): (PROJECT, P.PROJECT_DELETE),
@@ -208,7 +211,7 @@ def world(db: Any) -> dict[str, Any]:
 
 
 def _expected(scope: str, perm: Permission | None, role: Role | None) -> str:
-    """'2xx', '401', '403' or '404' for a caller holding ``role`` on the project (None: outsider).
+    """'2xx', '400', '403' or '404' for a caller holding ``role`` on the project (None: outsider).
 
     Callers in the walk are never site administrators and hold no portfolio role; a project
     member may see the project's portfolio and program.
@@ -218,8 +221,8 @@ def _expected(scope: str, perm: Permission | None, role: Role | None) -> str:
     if scope == STAFF:
         return "403"
     if role is None:
-        return "404"
-    if scope == PORTFOLIO:
+        return "400" if scope == NAMED_PORTFOLIO else "404"
+    if scope in (PORTFOLIO, NAMED_PORTFOLIO):
         granted = PORTFOLIO_ROLE_PERMISSIONS[PortfolioRole.VIEWER]
         return "2xx" if perm in granted else "403"
     return "2xx" if perm in ROLE_PERMISSIONS[role] else "403"

@@ -41,17 +41,21 @@ router = Router()
 
 
 def _portfolio_ref(user: Any, portfolio_id: int, field: str = "portfolio") -> Portfolio:
-    if not Portfolio.objects.filter(pk=portfolio_id).exists():
+    """A portfolio named in a body; one the caller cannot see reads as one that does not exist."""
+    found = selectors.portfolio_list_for_user(user).filter(pk=portfolio_id).first()
+    if found is None:
         raise unknown(field, f"No portfolio with id {portfolio_id}.")
-    return access_portfolio(user, portfolio_id)
+    return found
 
 
 def _program_ref(user: Any, program_id: int | None) -> Program | None:
+    """A program named in a body (None stays None), under the same rule as portfolios."""
     if program_id is None:
         return None
-    if not Program.objects.filter(pk=program_id).exists():
+    found = selectors.program_list_for_user(user).filter(pk=program_id).first()
+    if found is None:
         raise unknown("program", f"No program with id {program_id}.")
-    return access_program(user, program_id)
+    return found
 
 
 def _project_fields(user: Any, payload: Schema) -> dict[str, Any]:
