@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up = sub.add_parser(
         "up",
         help="migrate, load the demo portfolio if the database is empty, create an admin, serve",
-        description="Get Keel running: migrate, demo data on an empty database, admin account, serve.",
+        description="Get Keel running: migrate, demo data, admin account, serve.",
     )
     _add_bind_args(up)
     up.set_defaults(func=cmd_up)
@@ -30,7 +30,9 @@ def _add_bind_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("KEEL_WORKERS", "2")),
+        "--workers",
+        type=int,
+        default=int(os.environ.get("KEEL_WORKERS", "2")),
         help="gunicorn worker processes (2)",
     )
 
@@ -51,8 +53,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     from keel.apps.projects.demo import demo_load_if_empty
 
     call_command("migrate", interactive=False, verbosity=0)
-    if demo_load_if_empty():
-        print("Loaded the demo portfolio.")
+    summary = demo_load_if_empty()
+    if summary:
+        print(summary)
     created, username, password = admin_ensure(password=os.environ.get("KEEL_ADMIN_PASSWORD"))
     if created and password:
         print(f"Admin account created. Username: {username}  Password: {password}")
@@ -78,10 +81,14 @@ def _serve(args: argparse.Namespace) -> int:
     sys.argv = [
         "gunicorn",
         "keel.config.wsgi:application",
-        "--bind", f"{args.host}:{args.port}",
-        "--workers", str(args.workers),
-        "--access-logfile", "-",
-        "--timeout", "120",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
     ]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
     run()
