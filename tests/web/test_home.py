@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

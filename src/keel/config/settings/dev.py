@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("KEEL_DEBUG", "1")
 
-from keel.config.settings.base import *  # noqa: E402, F403
+from keel.config.settings.base import *  # noqa: F403

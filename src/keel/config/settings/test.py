@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("KEEL_DATA_DIR", tempfile.mkdtemp(prefix="keel-test-"))
 os.environ.setdefault("KEEL_SECRET_KEY", "test-secret-key-not-for-production")
 
-from keel.config.settings.base import *  # noqa: E402, F403
+from keel.config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
