@@ -110,3 +110,15 @@ def test_project_and_workflow_carry_versions(project, as_user, error_of):
     )
     assert response.status_code == 412
     assert client.get(f"projects/{project.key}/workflow").json()["statuses"][0]["name"] == "To do"
+
+
+def test_update_and_action_responses_carry_the_new_etag(project, task, as_user):
+    """The answer to an update or an item action carries the new version as ETag, ready for
+    the next If-Match; list responses carry none."""
+    client = as_user(project.manager)
+    updated = client.patch(_url(task), {"title": "New"}, headers={"If-Match": '"1"'})
+    assert updated["ETag"] == '"2"'
+    moved = client.post(f"{_url(task)}/transition", {"to_status": "in_progress"})
+    assert moved["ETag"] == f'"{moved.json()["version"]}"'
+    assert moved.json()["version"] == 3
+    assert not client.get(f"projects/{project.key}/items").has_header("ETag")

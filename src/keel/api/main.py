@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from keel.api.auth import AUTH
+from keel.api.concurrency import set_etag
 from keel.api.errors import error_body, register_exception_handlers
 from keel.api.routers import accounts, dependencies, projects, work, workflow
 
@@ -43,7 +44,8 @@ ERROR_SCHEMA = {
 
 
 class KeelAPI(NinjaAPI):
-    """A NinjaAPI whose 404s for unknown paths and 405s are in the error format too."""
+    """A NinjaAPI whose 404s for unknown paths and 405s are in the error format too, and whose
+    single-object responses carry their version as the ETag."""
 
     def set_default_exception_handlers(self) -> None:
         register_exception_handlers(self)
@@ -81,6 +83,26 @@ class KeelAPI(NinjaAPI):
             return response
 
         return wrapper
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        """Render ``data``; a single object that carries a version also gets it as its ETag."""
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        if (
+            200 <= response.status_code < 300
+            and isinstance(data, dict)
+            and isinstance(data.get("version"), int)
+        ):
+            set_etag(response, data["version"])
+        return response
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """The OpenAPI document, with the error envelope as every operation's default response."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
-from keel.api.concurrency import expected_version, set_etag
+from keel.api.concurrency import expected_version
 from keel.api.pagination import Page, PageParams, paginate
 from keel.api.routers.work import item_ref
 from keel.api.schemas.work import DependencyFilter, DependencyIn, DependencyOut, DependencyPatch
@@ -64,13 +64,9 @@ def dependency_create(request: HttpRequest, key: str, payload: DependencyIn) -> 
 
 
 @router.get(ONE, response=DependencyOut)
-def dependency_get(
-    request: HttpRequest, key: str, dependency_id: int, response: HttpResponse
-) -> Any:
+def dependency_get(request: HttpRequest, key: str, dependency_id: int) -> Any:
     """One dependency; the ETag is its version."""
-    dependency = _dependency(request, key, dependency_id, Permission.ITEM_VIEW)
-    set_etag(response, dependency.version)
-    return dependency
+    return _dependency(request, key, dependency_id, Permission.ITEM_VIEW)
 
 
 @router.patch(ONE, response=DependencyOut)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from keel.api.concurrency import expected_version, optional_version, set_etag
+from keel.api.concurrency import expected_version, optional_version
 from keel.api.lookups import unknown, user_named
 from keel.api.pagination import Page, PageParams, paginate
 from keel.api.schemas.projects import (
@@ -92,10 +92,9 @@ def portfolio_create(request: HttpRequest, payload: PortfolioIn) -> Any:
 
 
 @router.get("/portfolios/{portfolio_id}", response=PortfolioOut, tags=["portfolios"])
-def portfolio_get(request: HttpRequest, portfolio_id: int, response: HttpResponse) -> Any:
+def portfolio_get(request: HttpRequest, portfolio_id: int) -> Any:
     """One portfolio; the ETag is its version."""
     portfolio = access_portfolio(request.auth, portfolio_id)
-    set_etag(response, portfolio.version)
     return portfolio
 
 
@@ -144,10 +143,9 @@ def program_create(request: HttpRequest, payload: ProgramIn) -> Any:
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, tags=["programs"])
-def program_get(request: HttpRequest, program_id: int, response: HttpResponse) -> Any:
+def program_get(request: HttpRequest, program_id: int) -> Any:
     """One program; the ETag is its version."""
     program = access_program(request.auth, program_id)
-    set_etag(response, program.version)
     return program
 
 
@@ -194,10 +192,9 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
 
 
 @router.get("/projects/{key}", response=ProjectOut, tags=["projects"])
-def project_get(request: HttpRequest, key: str, response: HttpResponse) -> Any:
+def project_get(request: HttpRequest, key: str) -> Any:
     """One project by key; the ETag is its version."""
     project = access_project(request.auth, key)
-    set_etag(response, project.version)
     return project
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
-from keel.api.concurrency import expected_version, optional_version, set_etag
+from keel.api.concurrency import expected_version, optional_version
 from keel.api.lookups import unknown, user_named
 from keel.api.pagination import Page, PageParams, paginate
 from keel.api.schemas.work import (
@@ -103,10 +103,9 @@ def item_create(request: HttpRequest, key: str, payload: WorkItemIn) -> Any:
 
 
 @router.get(ITEM, response=WorkItemOut)
-def item_get(request: HttpRequest, key: str, item_key: str, response: HttpResponse) -> Any:
+def item_get(request: HttpRequest, key: str, item_key: str) -> Any:
     """One work item; the ETag is its version."""
     item = _item(request, key, item_key, Permission.ITEM_VIEW)
-    set_etag(response, item.version)
     return item
 
 

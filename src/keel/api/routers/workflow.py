@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
-from keel.api.concurrency import check_version, expected_version, optional_version, set_etag
+from keel.api.concurrency import check_version, expected_version, optional_version
 from keel.api.lookups import unknown
 from keel.api.schemas.work import (
     WorkflowIn,
@@ -62,12 +62,10 @@ def _render(project: Project) -> dict[str, Any]:
 
 
 @router.get(WF, response=WorkflowOut)
-def workflow_get(request: HttpRequest, key: str, response: HttpResponse) -> Any:
+def workflow_get(request: HttpRequest, key: str) -> Any:
     """The statuses in board order and the allowed moves; the ETag is the workflow's version."""
     project = access_project(request.auth, key, Permission.PROJECT_VIEW)
-    body = _render(project)
-    set_etag(response, body["version"])
-    return body
+    return _render(project)
 
 
 @router.put(WF, response=WorkflowOut)
