@@ -1,0 +1,199 @@
+"""Incremental re-scheduling: change one task's duration and redo only what it affects.
+
+``Rescheduler`` keeps a compiled network and the raw results of its passes. After a
+duration change the forward pass revisits only tasks whose inputs moved (in topological
+order, stopping where dates no longer change); the backward pass does the same from the
+changed task back to its predecessors, unless the project finish moved, in which case every
+late date is recomputed. Floats and the result table are rebuilt with array operations.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+from dataclasses import replace
+
+from keel.domain.errors import UnknownReferenceError, ValidationError
+from keel.domain.schedule.cpm import (
+    Passes,
+    _backward,
+    _floats,
+    _forward,
+    _late_rollup,
+    build_schedule,
+    finish_up,
+    project_finish,
+    run_passes,
+)
+from keel.domain.schedule.model import Network, Schedule
+from keel.domain.schedule.network import CompiledNetwork, compile_network
+
+__all__ = ["Rescheduler"]
+
+
+class Rescheduler:
+    """Schedule a network once, then re-schedule cheaply after duration changes.
+
+    Parameters
+    ----------
+    network : Network
+        The plan; it is validated and compiled once.
+    near_critical : int, optional
+        As for ``schedule``.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> from keel.domain.schedule import Dependency, Task
+    >>> plan = Network((Task("a", duration=480), Task("b", duration=480)),
+    ...                (Dependency("a", "b"),), datetime(2025, 3, 3), {})
+    >>> session = Rescheduler(plan)
+    >>> session.set_duration("a", 960).tasks["b"].start
+    datetime.datetime(2025, 3, 5, 9, 0)
+    """
+
+    def __init__(self, network: Network, *, near_critical: int = 0) -> None:
+        self._near_critical = near_critical
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            net = compile_network(network)
+            net.tasks = list(net.tasks)
+            self._net: CompiledNetwork = net
+            self._out: Passes = run_passes(net)
+            self._schedule = build_schedule(net, self._out, near_critical)
+        finally:
+            if collecting:
+                gc.enable()
+        self._position = [0] * len(net.ids)
+        for p, j in enumerate(net.order):
+            self._position[j] = p
+        self._parent = [-1] * len(net.ids)
+        for p, kids in enumerate(net.children):
+            for c in kids:
+                self._parent[c] = p
+
+    @property
+    def schedule(self) -> Schedule:
+        """The current schedule."""
+        return self._schedule
+
+    @property
+    def network(self) -> Network:
+        """The network as it stands after the changes made so far."""
+        net = self._net
+        return replace(net.network, tasks=tuple(net.tasks))
+
+    def set_duration(self, task_id: str, duration: int) -> Schedule:
+        """Change one task's duration and return the new schedule.
+
+        Parameters
+        ----------
+        task_id : str
+            A work task (not a summary task).
+        duration : int
+            New duration in working minutes (elapsed minutes for elapsed tasks), >= 0.
+
+        Returns
+        -------
+        Schedule
+            Identical to ``schedule(self.network)``, computed incrementally.
+
+        Raises
+        ------
+        UnknownReferenceError
+            For an unknown task id.
+        ValidationError
+            For a negative duration or a summary task (its duration comes from its children).
+        """
+        net, out = self._net, self._out
+        j = net.index.get(task_id)
+        if j is None:
+            raise UnknownReferenceError(f"Task {task_id!r} does not exist.")
+        if duration < 0:
+            raise ValidationError(f"Task {task_id!r} cannot have a negative duration.")
+        if net.summary[j]:
+            raise ValidationError(
+                f"Task {task_id!r} is a summary task; its duration comes from its children."
+            )
+        net.duration[j] = duration
+        tasks = net.tasks
+        assert isinstance(tasks, list)
+        tasks[j] = replace(tasks[j], duration=duration)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            moved = self._forward_from(j)
+            finish = project_finish(net, out)
+            if finish != out.project_finish:
+                out.project_finish = finish
+                _backward(net, out, reversed(net.order))
+            else:
+                parents = {self._parent[t] for t in moved} - {-1}
+                self._backward_from({j, *moved, *parents})
+            _late_rollup(net, out)
+            _floats(net, out)
+            finish_up(net, out)
+            self._schedule = build_schedule(net, out, self._near_critical)
+        finally:
+            if collecting:
+                gc.enable()
+        return self._schedule
+
+    def _successors(self, t: int) -> list[int]:
+        net = self._net
+        found = net.fs_succ[net.fs_succ_ptr[t] : net.fs_succ_ptr[t + 1]]
+        found += [
+            net.link_succ[k] for k in net.out_link[net.out_link_ptr[t] : net.out_link_ptr[t + 1]]
+        ]
+        if self._parent[t] >= 0:
+            found.append(self._parent[t])
+        return found
+
+    def _predecessors(self, t: int) -> list[int]:
+        net = self._net
+        found = net.fs_pred[net.fs_pred_ptr[t] : net.fs_pred_ptr[t + 1]]
+        found += [
+            net.link_pred[k] for k in net.in_link[net.in_link_ptr[t] : net.in_link_ptr[t + 1]]
+        ]
+        if net.summary[t]:
+            found += net.children[t]
+        return found
+
+    def _forward_from(self, j: int) -> set[int]:
+        """Redo early dates from ``j`` on; return the tasks whose early dates changed."""
+        net, out, position = self._net, self._out, self._position
+        es, ef, work = out.early_start, out.early_finish, out.work
+        heap = [position[j]]
+        done: set[int] = set()
+        moved: set[int] = set()
+        while heap:
+            t = net.order[heapq.heappop(heap)]
+            if t in done:
+                continue
+            done.add(t)
+            before = (es[t], ef[t], work[t])
+            _forward(net, out, (t,))
+            if (es[t], ef[t], work[t]) != before or t == j:
+                moved.add(t)
+                for s in self._successors(t):
+                    heapq.heappush(heap, position[s])
+        return moved
+
+    def _backward_from(self, start: set[int]) -> None:
+        """Redo late dates of ``start`` and of every predecessor whose bounds changed."""
+        net, out, position = self._net, self._out, self._position
+        ls, lf, caps = out.late_start, out.late_finish, out.caps
+        heap = [-position[t] for t in start]
+        heapq.heapify(heap)
+        done: set[int] = set()
+        while heap:
+            t = net.order[-heapq.heappop(heap)]
+            if t in done:
+                continue
+            done.add(t)
+            before = (ls[t], lf[t], caps.get(t))
+            _backward(net, out, (t,))
+            if (ls[t], lf[t], caps.get(t)) != before or net.summary[t] or t in start:
+                for p in self._predecessors(t):
+                    heapq.heappush(heap, -position[p])
