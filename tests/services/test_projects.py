@@ -276,3 +276,15 @@ def test_project_list_query_count_does_not_grow(pmo, django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = [(p.key, p.portfolio.name, p.manager.username) for p in project_list_for_user(pmo)]
     assert rows == [(k, "Corporate IT", "pmo") for k in ("AA", "BB", "CC")]
+
+
+def test_manager_must_belong_to_the_project_and_loses_the_title_on_leaving(project, member_of):
+    """The manager field names a member; removing that member clears it."""
+    outsider = UserFactory()
+    with pytest.raises(ValidationError, match="not a member"):
+        project_update(actor=project.manager, project=project, version=None, manager=outsider)
+    deputy = member_of(project, "project_manager")
+    project_update(actor=project.manager, project=project, version=None, manager=deputy)
+    membership_remove(actor=project.manager, membership=ProjectMembership.objects.get(user=deputy))
+    project.refresh_from_db()
+    assert project.manager is None

@@ -227,6 +227,11 @@ def project_create(
     project.full_clean()
     project.save()
     ProjectMembership.objects.create(project=project, user=actor, role=Role.PROJECT_MANAGER)
+    if project.manager is not None and project.manager != actor:
+        # The named manager runs the project too, so they hold the role that lets them.
+        ProjectMembership.objects.create(
+            project=project, user=project.manager, role=Role.PROJECT_MANAGER
+        )
     template_apply(actor=actor, project=project, template=template)
     return project
 
@@ -241,6 +246,15 @@ def project_update(*, actor: User, project: Project, version: int | None, **fiel
     program = fields.get("program")
     if program is not None and program.portfolio_id != current.portfolio_id:
         raise ValidationError(f"Program {program.name} belongs to another portfolio.")
+    manager = fields.get("manager")
+    if (
+        manager is not None
+        and not ProjectMembership.objects.filter(project=current, user=manager).exists()
+    ):
+        raise ValidationError(
+            f"{manager.username} is not a member of {current.key}; add them before making "
+            "them its manager."
+        )
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
@@ -316,3 +330,5 @@ def membership_remove(*, actor: User, membership: ProjectMembership) -> None:
     current = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
     _refuse_losing_last_manager(current)
     current.delete()
+    # A project is not managed by someone who left it.
+    Project.objects.filter(pk=current.project_id, manager_id=current.user_id).update(manager=None)
