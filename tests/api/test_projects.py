@@ -140,3 +140,36 @@ def test_invisible_portfolio_reads_as_missing(project, user, as_user, error_of):
     hidden_msg = error_of(hidden)["message"].replace(str(project.portfolio_id), "N")
     assert hidden_msg == error_of(missing)["message"].replace("99999", "N")
     assert not Project.objects.filter(key="NEW").exists()
+
+
+def test_pmo_grants_and_removes_portfolio_access(project, as_user, error_of):
+    """A portfolio's PMO administrator gives someone viewer access (they then see its
+    projects) and takes it away again."""
+    pmo = UserFactory(username="pmo")
+    PortfolioMembershipFactory(portfolio=project.portfolio, user=pmo, role="pmo_admin")
+    auditor_user = UserFactory(username="auditor")
+    client, auditor = as_user(pmo), as_user(auditor_user)
+    base = f"portfolios/{project.portfolio_id}/members"
+    assert auditor.get(f"projects/{project.key}").status_code == 404
+    granted = client.post(base, {"username": "auditor", "role": "viewer"})
+    assert granted.status_code == 201
+    assert granted.json()["role"] == "viewer"
+    listed = {m["username"]: m["role"] for m in client.get(base).json()["items"]}
+    assert listed == {"pmo": "pmo_admin", "auditor": "viewer"}
+    assert auditor.get(f"projects/{project.key}").status_code == 200
+    assert auditor.post(base, {"username": "auditor", "role": "pmo_admin"}).status_code == 403
+    assert client.delete(f"{base}/auditor").status_code == 204
+    assert auditor.get(f"projects/{project.key}").status_code == 404
+    gone = client.delete(f"{base}/auditor")
+    assert gone.status_code == 404
+    error_of(gone)
+
+
+def test_labels_list(project, as_user):
+    """Labels named on items are listed for the project, by name."""
+    client = as_user(project.manager)
+    client.post(f"projects/{project.key}/items", {"title": "A", "labels": ["ux", "api"]})
+    names = [
+        label["name"] for label in client.get(f"projects/{project.key}/labels").json()["items"]
+    ]
+    assert names == ["api", "ux"]

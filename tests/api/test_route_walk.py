@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from tests.factories import ProgramFactory, ProjectFactory, UserFactory, item_create
+from tests.factories import (
+    MembershipFactory,
+    PortfolioMembershipFactory,
+    ProgramFactory,
+    ProjectFactory,
+    UserFactory,
+    item_create,
+)
 
 from keel.apps.accounts.services import token_create
 from keel.apps.projects.access import PORTFOLIO_ROLE_PERMISSIONS, ROLE_PERMISSIONS, Permission
@@ -41,6 +48,9 @@ ROUTES: dict[tuple[str, str], tuple[str, Permission | None]] = {
     ("GET", "/portfolios/{portfolio_id}"): (PORTFOLIO, P.PORTFOLIO_VIEW),
     ("PATCH", "/portfolios/{portfolio_id}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
     ("DELETE", "/portfolios/{portfolio_id}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
+    ("GET", "/portfolios/{portfolio_id}/members"): (PORTFOLIO, P.PORTFOLIO_VIEW),
+    ("POST", "/portfolios/{portfolio_id}/members"): (PORTFOLIO, P.PORTFOLIO_EDIT),
+    ("DELETE", "/portfolios/{portfolio_id}/members/{username}"): (PORTFOLIO, P.PORTFOLIO_EDIT),
     ("GET", "/programs"): (USER, None),
     ("POST", "/programs"): (NAMED_PORTFOLIO, P.PORTFOLIO_EDIT),
     ("GET", "/programs/{program_id}"): (PORTFOLIO, P.PORTFOLIO_VIEW),
@@ -55,6 +65,7 @@ ROUTES: dict[tuple[str, str], tuple[str, Permission | None]] = {
     ("POST", "/projects/{key}/members"): (PROJECT, P.MEMBER_MANAGE),
     ("PATCH", "/projects/{key}/members/{username}"): (PROJECT, P.MEMBER_MANAGE),
     ("DELETE", "/projects/{key}/members/{username}"): (PROJECT, P.MEMBER_MANAGE),
+    ("GET", "/projects/{key}/labels"): (PROJECT, P.ITEM_VIEW),
     ("GET", "/projects/{key}/items"): (PROJECT, P.ITEM_VIEW),
     ("POST", "/projects/{key}/items"): (PROJECT, P.ITEM_CREATE),
     ("GET", "/projects/{key}/items/{item_key}"): (PROJECT, P.ITEM_VIEW),
@@ -102,6 +113,7 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
         "name": "Renamed",
         "version": w["portfolio"].version,
     },
+    ("POST", "/portfolios/{portfolio_id}/members"): lambda w: {"username": "newbie"},
     ("POST", "/programs"): lambda w: {"portfolio": w["portfolio"].pk, "name": "Walk program"},
     ("PATCH", "/programs/{program_id}"): lambda w: {
         "name": "Renamed",
@@ -168,9 +180,8 @@ def world(db: Any) -> dict[str, Any]:
     work.workflow_status_create(actor=pm, project=project, key="spare", name="Spare")
     transition = WorkflowTransition.objects.filter(workflow__project=project).first()
     spare = UserFactory(username="spare")
-    from tests.factories import MembershipFactory
-
     MembershipFactory(project=project, user=spare, role=Role.MEMBER)
+    PortfolioMembershipFactory(portfolio=program.portfolio, user=spare, role="viewer")
     UserFactory(username="newbie")
     project.refresh_from_db()
     workflow = project.workflow
@@ -266,8 +277,6 @@ def test_walk_every_route_as_every_caller(world, anon, as_user, error_of):
     routes = sorted(_openapi_routes(anon.client))
     project = world["project"]
     callers: list[tuple[str, Any, Role | None]] = [("outsider", UserFactory(), None)]
-    from tests.factories import MembershipFactory
-
     for role in ROLE_PERMISSIONS:
         person = UserFactory(username=f"as-{role.value}")
         MembershipFactory(project=project, user=person, role=role)

@@ -15,6 +15,8 @@ from keel.api.schemas.projects import (
     MemberOut,
     MemberPatch,
     PortfolioIn,
+    PortfolioMemberIn,
+    PortfolioMemberOut,
     PortfolioOut,
     PortfolioPatch,
     ProgramFilter,
@@ -33,7 +35,7 @@ from keel.apps.projects.access import (
     access_program,
     access_project,
 )
-from keel.apps.projects.models import Portfolio, Program, ProjectMembership
+from keel.apps.projects.models import Portfolio, PortfolioMembership, Program, ProjectMembership
 
 __all__ = ["router"]
 
@@ -114,6 +116,52 @@ def portfolio_delete(request: HttpRequest, portfolio_id: int) -> Any:
     """Delete an empty portfolio (its PMO administrators)."""
     portfolio = access_portfolio(request.auth, portfolio_id, Permission.PORTFOLIO_EDIT)
     services.portfolio_delete(actor=request.auth, portfolio=portfolio)
+    return Status(204, None)
+
+
+@router.get(
+    "/portfolios/{portfolio_id}/members", response=Page[PortfolioMemberOut], tags=["portfolios"]
+)
+def portfolio_member_list(request: HttpRequest, portfolio_id: int, page: Query[PageParams]) -> Any:
+    """People with PMO-level access to the portfolio."""
+    portfolio = access_portfolio(request.auth, portfolio_id)
+    rows = (
+        PortfolioMembership.objects.filter(portfolio=portfolio)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return paginate(request, rows, page)
+
+
+@router.post(
+    "/portfolios/{portfolio_id}/members", response={201: PortfolioMemberOut}, tags=["portfolios"]
+)
+def portfolio_member_add(
+    request: HttpRequest, portfolio_id: int, payload: PortfolioMemberIn
+) -> Any:
+    """Give a person PMO-level access (pmo_admin or viewer), or change theirs."""
+    portfolio = access_portfolio(request.auth, portfolio_id, Permission.PORTFOLIO_EDIT)
+    membership = services.portfolio_member_add(
+        actor=request.auth,
+        portfolio=portfolio,
+        user=user_named(payload.username, "username"),
+        role=payload.role,
+    )
+    return Status(201, membership)
+
+
+@router.delete(
+    "/portfolios/{portfolio_id}/members/{username}", response={204: None}, tags=["portfolios"]
+)
+def portfolio_member_remove(request: HttpRequest, portfolio_id: int, username: str) -> Any:
+    """Take away a person's PMO-level access."""
+    portfolio = access_portfolio(request.auth, portfolio_id, Permission.PORTFOLIO_EDIT)
+    member = PortfolioMembership.objects.filter(portfolio=portfolio, user__username=username)
+    if not member.exists():
+        raise Http404(f"{username} has no role on portfolio {portfolio.name}.")
+    services.portfolio_member_remove(
+        actor=request.auth, portfolio=portfolio, user=member.get().user
+    )
     return Status(204, None)
 
 

@@ -20,6 +20,7 @@ from keel.api.schemas.work import (
     CommentOut,
     CommentPatch,
     ItemDeleteParams,
+    LabelOut,
     MoveIn,
     TransitionIn,
     WorkItemFilter,
@@ -130,6 +131,13 @@ def item_delete(
         actor=request.auth, item=item, cascade=params.cascade, version=optional_version(request)
     )
     return Status(204, None)
+
+
+@router.get("/projects/{key}/labels", response=Page[LabelOut], tags=["labels"])
+def label_list(request: HttpRequest, key: str, page: Query[PageParams]) -> Any:
+    """The project's labels by name; items create missing labels when they name them."""
+    project = access_project(request.auth, key, Permission.ITEM_VIEW)
+    return paginate(request, selectors.label_list(project), page)
 
 
 # --- item actions ---------------------------------------------------------------------------

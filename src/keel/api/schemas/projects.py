@@ -8,19 +8,22 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
-from keel.apps.projects.models import Health, Methodology, ProjectStatus, Role
+from keel.apps.projects.models import Health, Methodology, PortfolioRole, ProjectStatus, Role
 
 # Choices as literal types, so the OpenAPI document lists the allowed values.
 MethodologyName = Literal[tuple(Methodology.values)]  # type: ignore[valid-type]
 ProjectStatusName = Literal[tuple(ProjectStatus.values)]  # type: ignore[valid-type]
 HealthName = Literal[tuple(Health.values)]  # type: ignore[valid-type]
 RoleName = Literal[tuple(Role.values)]  # type: ignore[valid-type]
+PortfolioRoleName = Literal[tuple(PortfolioRole.values)]  # type: ignore[valid-type]
 
 __all__ = [
     "MemberIn",
     "MemberOut",
     "MemberPatch",
     "PortfolioIn",
+    "PortfolioMemberIn",
+    "PortfolioMemberOut",
     "PortfolioOut",
     "PortfolioPatch",
     "ProgramFilter",
@@ -180,3 +183,25 @@ class ProgramFilter(Schema):
     """Filters for the program list."""
 
     portfolio: int | None = Field(None, description="Portfolio id.")
+
+
+class PortfolioMemberIn(InSchema):
+    """PMO-level access: a pmo_admin acts as one on every project of the portfolio."""
+
+    username: str = Field(min_length=1)
+    role: PortfolioRoleName = "viewer"
+
+
+class PortfolioMemberOut(OutSchema):
+    username: str
+    display_name: str
+    role: PortfolioRoleName
+    created_at: datetime
+
+    @staticmethod
+    def resolve_username(obj: Any) -> str:
+        return str(obj.user.username)
+
+    @staticmethod
+    def resolve_display_name(obj: Any) -> str:
+        return str(obj.user)

@@ -29,6 +29,7 @@ __all__ = [
     "DependencyOut",
     "DependencyPatch",
     "ItemDeleteParams",
+    "LabelOut",
     "MoveIn",
     "TransitionIn",
     "WorkItemFilter",
@@ -142,6 +143,11 @@ class WorkItemOut(OutSchema):
     @staticmethod
     def resolve_parent(obj: Any) -> str | None:
         return obj.parent.key if obj.parent_id else None
+
+
+class LabelOut(OutSchema):
+    name: str
+    color: str
 
 
 class WorkItemFilter(Schema):
