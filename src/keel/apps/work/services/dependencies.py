@@ -18,6 +18,7 @@ from keel.apps.work.models import (
     ItemChange,
     WorkItem,
 )
+from keel.apps.work.scheduling import schedule_request
 from keel.apps.work.services._common import check_version
 from keel.domain.errors import CycleError, ValidationError
 
@@ -156,6 +157,7 @@ def dependency_create(
     dep.clean_fields(exclude=["project", "predecessor", "successor"])
     dep.save()
     _audit(actor, dep, ChangeAction.DEPENDENCY_ADDED, "", _describe(dep, predecessor, successor))
+    schedule_request(dep.project_id)
     return dep
 
 
@@ -188,6 +190,7 @@ def dependency_update(
     current.clean_fields(exclude=["project", "predecessor", "successor"])
     current.save()
     _audit(actor, current, ChangeAction.UPDATED, before, after)
+    schedule_request(current.project_id)
     return current
 
 
@@ -202,4 +205,5 @@ def dependency_delete(*, actor: User, dependency: Dependency) -> None:
     )
     text = _describe(current, current.predecessor, current.successor)
     _audit(actor, current, ChangeAction.DEPENDENCY_REMOVED, text, "")
+    schedule_request(current.project_id)
     current.delete()

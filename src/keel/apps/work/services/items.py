@@ -22,6 +22,7 @@ from keel.apps.work.models import (
     WorkflowTransition,
     WorkItem,
 )
+from keel.apps.work.scheduling import schedule_request
 from keel.apps.work.services._common import check_fields, check_version, display, record
 from keel.apps.work.services.wbs import _place, outline_recompute, sort_key
 from keel.domain.errors import ValidationError
@@ -51,6 +52,10 @@ EDITABLE_FIELDS = frozenset(
         "progress",
         "labels",
     }
+)
+# Fields the scheduler reads: changing one re-schedules the project.
+SCHEDULE_FIELDS = frozenset(
+    {"type", "duration_days", "estimate_hours", "planned_start", "due_date"}
 )
 _DECIMAL_FIELDS = ("estimate_hours", "story_points", "duration_days")
 _ELSEWHERE = {
@@ -243,6 +248,7 @@ def create_item(
         field="title",
         new=item.title,
     )
+    schedule_request(locked)
     return item
 
 
@@ -298,6 +304,8 @@ def work_item_update(
         )
         for name, old, new in changes
     )
+    if any(name in SCHEDULE_FIELDS for name, _old, _new in changes):
+        schedule_request(project)
     return current
 
 
@@ -415,6 +423,7 @@ def work_item_delete(
     )
     WorkItem.objects.filter(pk__in=subtree).delete()
     outline_recompute(project)
+    schedule_request(project)
     return len(subtree)
 
 

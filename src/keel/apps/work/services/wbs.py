@@ -8,6 +8,7 @@ from keel.apps.accounts.models import User
 from keel.apps.projects.access import Permission, access_project
 from keel.apps.projects.models import Project
 from keel.apps.work.models import ChangeAction, ItemChange, WorkItem
+from keel.apps.work.scheduling import schedule_request
 from keel.apps.work.services._common import check_version, display
 from keel.domain.errors import CycleError, ValidationError
 
@@ -97,6 +98,7 @@ def _finish_move(actor: User, item: WorkItem, old_parent: WorkItem | None, old_c
     item.version += 1
     item.save(update_fields=["parent", "position", "version", "updated_at"])
     outline_recompute(item.project_id)
+    schedule_request(item.project_id)
     item.refresh_from_db(fields=["position", "outline_code", "outline_sort"])
     rows = []
     if (old_parent.pk if old_parent else None) != item.parent_id:
