@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from tests.factories import ProjectFactory, UserFactory, item_create
 
 from keel.apps.work.models import WorkItem
 from keel.apps.work.scheduling import schedule_recalculate
 from keel.apps.work.services import dependency_create, work_item_update
 from keel.domain.errors import CycleError
-from tests.factories import ProjectFactory, UserFactory, item_create
 
 pytestmark = pytest.mark.django_db
 
