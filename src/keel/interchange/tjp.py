@@ -61,7 +61,8 @@ def tj_date(value: datetime) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # TaskJuggler strings have no portable escape for a double quote: use a single one.
+    return '"' + text.replace('"', "'").replace("\\", "/") + '"'
 
 
 def _hours(periods: tuple[tuple[int, int], ...]) -> str:
