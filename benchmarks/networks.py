@@ -28,7 +28,18 @@ _TYPES = (DependencyType.FS, DependencyType.SS, DependencyType.FF)
 
 def benchmark_calendar(year: int = 2026) -> WorkingCalendar:
     """Standard hours (09:00-12:00, 13:00-18:00) plus ten public holidays in ``year``."""
-    holidays = [(1, 1), (2, 17), (2, 18), (4, 6), (5, 1), (6, 19), (9, 25), (10, 1), (10, 2), (12, 25)]
+    holidays = [
+        (1, 1),
+        (2, 17),
+        (2, 18),
+        (4, 6),
+        (5, 1),
+        (6, 19),
+        (9, 25),
+        (10, 1),
+        (10, 2),
+        (12, 25),
+    ]
     return WorkingCalendar(
         name="project",
         exceptions={date(year, m, d): () for m, d in holidays},
@@ -60,7 +71,9 @@ def random_network(
         One summary task per this many tasks.
     """
     rng = np.random.default_rng(seed)
-    durations = rng.choice([0, 240, 480, 960, 1440, 2400, 4800], size=n, p=[0.05, 0.15, 0.3, 0.2, 0.15, 0.1, 0.05])
+    durations = rng.choice(
+        [0, 240, 480, 960, 1440, 2400, 4800], size=n, p=[0.05, 0.15, 0.3, 0.2, 0.15, 0.1, 0.05]
+    )
     tasks: list[Task] = []
     work_ids: list[str] = []
     current_summary: str | None = None
@@ -71,11 +84,16 @@ def random_network(
             continue
         task_id = f"T{i}"
         tasks.append(
-            Task(id=task_id, duration=int(durations[i]), parent=current_summary, milestone=durations[i] == 0)
+            Task(
+                id=task_id,
+                duration=int(durations[i]),
+                parent=current_summary,
+                milestone=durations[i] == 0,
+            )
         )
         work_ids.append(task_id)
     m = len(work_ids)
-    n_links = int(round(links_per_task * m))
+    n_links = round(links_per_task * m)
     succ = rng.integers(1, m, size=n_links)
     back = rng.integers(1, window + 1, size=n_links)
     pred = np.maximum(succ - back, 0)
@@ -83,7 +101,9 @@ def random_network(
     lags = np.where(rng.random(n_links) < 0.1, rng.choice([-240, 240, 480], size=n_links), 0)
     seen: set[tuple[int, int]] = set()
     deps: list[Dependency] = []
-    for p, s, k, lag in zip(pred.tolist(), succ.tolist(), kinds.tolist(), lags.tolist(), strict=True):
+    for p, s, k, lag in zip(
+        pred.tolist(), succ.tolist(), kinds.tolist(), lags.tolist(), strict=True
+    ):
         if (p, s) in seen:
             continue
         seen.add((p, s))

@@ -360,3 +360,14 @@ def test_empty_network_finishes_where_it_starts():
     result = schedule(plan())
     assert len(result.tasks) == 0
     assert result.start == result.finish == START
+
+
+def test_reading_results_one_by_one_or_all_at_once_agrees():
+    """Looking tasks up singly and iterating all of them give the same TaskSchedule values."""
+    network = small_network()
+    single = {task_id: schedule(network).tasks[task_id] for task_id in "ABCD"}
+    result = schedule(network)
+    first = result.tasks["C"]
+    assert dict(result.tasks.items()) == single
+    assert result.tasks["C"] is first
+    assert list(result.tasks.values()) == [single[t] for t in "ABCD"]

@@ -13,6 +13,7 @@ from keel.domain.schedule.calendar import (
     standard_calendar,
 )
 from keel.domain.schedule.cpm import schedule
+from keel.domain.schedule.incremental import Rescheduler
 from keel.domain.schedule.model import (
     Baseline,
     BaselineTask,
@@ -38,6 +39,7 @@ __all__ = [
     "Dependency",
     "DependencyType",
     "Network",
+    "Rescheduler",
     "Schedule",
     "Task",
     "TaskSchedule",

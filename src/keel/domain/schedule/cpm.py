@@ -18,7 +18,6 @@ from keel.domain.errors import ValidationError
 from keel.domain.schedule.calendar import from_minutes
 from keel.domain.schedule.model import Network, Schedule
 from keel.domain.schedule.network import (
-    ALAP,
     FF,
     FNET,
     FNLT,
@@ -277,14 +276,16 @@ def _backward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> Non
             ls[j] = lf[j] = lf_bound
 
 
-def _late_rollup(net: CompiledNetwork, out: Passes) -> None:
-    """Late dates of summary tasks: the span of their children's late dates."""
-    ls, lf, summary, children = out.late_start, out.late_finish, net.summary, net.children
-    for j in net.order:  # children come before their summary in this order
-        if summary[j]:
-            kids = children[j]
-            ls[j] = min([ls[c] for c in kids])
-            lf[j] = max([lf[c] for c in kids])
+def _late_rollup(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -> None:
+    """Late dates of summary tasks (all, or those in ``only``): their children's span."""
+    ls, lf, children = out.late_start, out.late_finish, net.children
+    summaries = net.summary_order
+    if only is not None:
+        summaries = [j for j in summaries if j in only]
+    for j in summaries:  # children come before their summary in this order
+        kids = children[j]
+        ls[j] = min([ls[c] for c in kids])
+        lf[j] = max([lf[c] for c in kids])
 
 
 def _special_backward(
@@ -390,6 +391,68 @@ def _floats(net: CompiledNetwork, out: Passes) -> None:
     out.driver = driver.tolist()
 
 
+def floats_for(net: CompiledNetwork, out: Passes, moved: set[int], changed_late: set[int]) -> None:
+    """Update floats and drivers after only ``moved`` (early) and ``changed_late`` moved.
+
+    The scalar twin of ``_floats`` for incremental re-scheduling; it gives the same numbers.
+    """
+    es, ef, ls, lf, pre = (
+        out.early_start,
+        out.early_finish,
+        out.late_start,
+        out.late_finish,
+        out.pre,
+    )
+    state, axis, summary = out.state, net.axis, net.summary
+    cand_of, lpred, lsucc = out.link_candidate, net.link_pred, net.link_succ
+    total, free, driver = out.total_float, out.free_float, out.driver
+    preds_of_moved: set[int] = set()
+    succs_of_moved: set[int] = set()
+    for t in moved:
+        preds_of_moved.update(net.fs_pred[net.fs_pred_ptr[t] : net.fs_pred_ptr[t + 1]])
+        for k in net.in_link[net.in_link_ptr[t] : net.in_link_ptr[t + 1]]:
+            preds_of_moved.add(lpred[k])
+        succs_of_moved.update(net.fs_succ[net.fs_succ_ptr[t] : net.fs_succ_ptr[t + 1]])
+        for k in net.out_link[net.out_link_ptr[t] : net.out_link_ptr[t + 1]]:
+            succs_of_moved.add(lsucc[k])
+    retotal = moved | changed_late | set(net.summary_order)
+    for t in retotal:
+        if state[t] == _COMPLETE:
+            total[t] = 0
+            continue
+        ax = axis[t]
+        finish_slack = ax.offset(lf[t]) - ax.offset(ef[t])
+        if summary[t] or state[t] == _IN_PROGRESS:
+            total[t] = finish_slack
+        else:
+            total[t] = min(ax.offset(ls[t]) - ax.offset(es[t]), finish_slack)
+    for p in retotal | preds_of_moved:
+        best = int(total[p])
+        for s in net.fs_succ[net.fs_succ_ptr[p] : net.fs_succ_ptr[p + 1]]:
+            sax = axis[s]
+            best = min(best, sax.offset(es[s]) - sax.offset(ef[p]))
+        for k in net.out_link[net.out_link_ptr[p] : net.out_link_ptr[p + 1]]:
+            s = lsucc[k]
+            sax = axis[s]
+            best = min(best, sax.offset(es[s]) - sax.offset(cand_of[k]))
+        free[p] = 0 if state[p] == _COMPLETE else max(best, 0)
+    for s in moved | succs_of_moved:
+        driver[s] = -1
+        if pre[s] == _FAR_PAST:
+            continue
+        top: tuple[int, int, int] | None = None  # (candidate, -link index, predecessor)
+        lo, hi = net.fs_pred_ptr[s], net.fs_pred_ptr[s + 1]
+        for p, k in zip(net.fs_pred[lo:hi], net.fs_pred_link[lo:hi], strict=True):
+            if top is None or (ef[p], -k) > top[:2]:
+                top = (ef[p], -k, p)
+        for k in net.in_link[net.in_link_ptr[s] : net.in_link_ptr[s + 1]]:
+            if top is None or (cand_of[k], -k) > top[:2]:
+                top = (cand_of[k], -k, lpred[k])
+        ax = axis[s]
+        if top is not None and ax.offset(pre[s]) == ax.offset(es[s]):
+            driver[s] = top[2]
+
+
 def run_passes(net: CompiledNetwork) -> Passes:
     """Run the forward pass, backward pass and float calculation on a compiled network.
 
@@ -415,26 +478,43 @@ def run_passes(net: CompiledNetwork) -> Passes:
 
 def project_finish(net: CompiledNetwork, out: Passes) -> int:
     """The latest early finish of any work task (the project start if there are none)."""
-    ef, summary = out.early_finish, net.summary
-    return max((ef[i] for i in range(len(summary)) if not summary[i]), default=net.start)
+    if not net.work_tasks:
+        return net.start
+    return max(map(out.early_finish.__getitem__, net.work_tasks))
 
 
-def finish_up(net: CompiledNetwork, out: Passes) -> None:
-    """Scheduled dates (late ones for ALAP tasks, spans for summaries) and warnings."""
+def finish_up(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -> None:
+    """Scheduled dates (late ones for ALAP tasks, spans for summaries) and warnings.
+
+    With ``only``, just those tasks (and the summaries among them) are brought up to date.
+    """
     start, finish = out.start, out.finish
-    start[:] = out.early_start
-    finish[:] = out.early_finish
-    ls, lf, state, summary = out.late_start, out.late_finish, out.state, net.summary
-    for i, kind in enumerate(net.constraint):
-        if kind == ALAP and state[i] == _NOT_STARTED and not summary[i]:
+    es, ef, ls, lf, state = (
+        out.early_start,
+        out.early_finish,
+        out.late_start,
+        out.late_finish,
+        out.state,
+    )
+    if only is None:
+        start[:] = es
+        finish[:] = ef
+        alap, summaries = net.alap, net.summary_order
+    else:
+        for t in only:
+            start[t], finish[t] = es[t], ef[t]
+        alap = [i for i in net.alap if i in only]
+        summaries = [j for j in net.summary_order if j in only]
+    for i in alap:
+        if state[i] == _NOT_STARTED:
             start[i], finish[i] = ls[i], lf[i]
-    for j in net.order:
-        if summary[j]:
-            kids = net.children[j]
-            start[j] = min([start[c] for c in kids])
-            finish[j] = max([finish[c] for c in kids])
+    for j in summaries:
+        kids = net.children[j]
+        start[j] = min([start[c] for c in kids])
+        finish[j] = max([finish[c] for c in kids])
     warnings = [out.constraint_warnings[j] for j in sorted(out.constraint_warnings)]
-    for j, due in enumerate(net.deadline):
+    for j in net.with_deadline:
+        due = net.deadline[j]
         if due is not None and finish[j] > due:
             warnings.append(
                 f"Task {net.ids[j]!r} finishes on {from_minutes(finish[j])}, after its "
@@ -446,33 +526,46 @@ def finish_up(net: CompiledNetwork, out: Passes) -> None:
 def build_schedule(net: CompiledNetwork, out: Passes, near_critical: int) -> Schedule:
     """Turn raw pass results into a ``Schedule`` (task results are made on first look-up)."""
     ids = net.ids
-    state = np.asarray(out.state, dtype=np.int64)
-    critical_a = (out.total_float <= near_critical) & (state != _COMPLETE)
-    summary_a = np.asarray(net.summary, dtype=bool)
-    work = out.work
-    drivers = [ids[d] if d >= 0 else None for d in out.driver]
+    total = out.total_float
+    critical_a = (total <= near_critical) & (np.asarray(out.state, dtype=np.int64) != _COMPLETE)
+    summary = net.summary
+    work = out.work.copy()
+    tasks = net.tasks
     milestone = [
-        t.milestone or (w == 0 and not s)
-        for t, w, s in zip(net.tasks, work, net.summary, strict=True)
+        t.milestone or (w == 0 and not s) for t, w, s in zip(tasks, work, summary, strict=True)
     ]  # fmt: skip
-    flags = list(zip(critical_a.tolist(), drivers, net.summary, milestone, work, strict=True))
-    dates = np.array(
-        [out.start, out.finish, out.early_start, out.early_finish, out.late_start, out.late_finish],
-        dtype=np.int64,
-    ).reshape(6, len(ids))
-    floats = np.stack([out.total_float, out.free_float]).reshape(2, len(ids))
-    position = np.empty(len(ids), dtype=np.int64)
-    position[np.asarray(net.order, dtype=np.int64)] = np.arange(len(ids))
-    on_path = np.flatnonzero(critical_a & ~summary_a)
-    path = on_path[np.lexsort((position[on_path], dates[2, on_path]))]
-    work_tasks = ~summary_a
-    first = int(dates[0, work_tasks].min()) if work_tasks.any() else net.start
-    last = int(dates[1, work_tasks].max()) if work_tasks.any() else net.start
+    drivers = [None if d < 0 else ids[d] for d in out.driver]
+    on_path = np.flatnonzero(critical_a & ~np.asarray(summary, dtype=bool))
+    if on_path.size:
+        early = np.asarray(out.early_start, dtype=np.int64)[on_path]
+        position = np.asarray(net.position, dtype=np.int64)[on_path]
+        path = on_path[np.lexsort((position, early))].tolist()
+    else:
+        path = []
+    start, finish = out.start, out.finish
+    get_start, get_finish = start.__getitem__, finish.__getitem__
+    first = min(map(get_start, net.work_tasks)) if net.work_tasks else net.start
+    last = max(map(get_finish, net.work_tasks)) if net.work_tasks else net.start
+    columns = (
+        start.copy(),
+        finish.copy(),
+        out.early_start.copy(),
+        out.early_finish.copy(),
+        out.late_start.copy(),
+        out.late_finish.copy(),
+        total.tolist(),
+        out.free_float.tolist(),
+        critical_a.tolist(),
+        drivers,
+        summary,
+        milestone,
+        work,
+    )
     return Schedule(
-        tasks=TaskTable(ids, net.index, dates, floats, flags),
+        tasks=TaskTable(ids, net.index, columns),
         start=from_minutes(first),
         finish=from_minutes(last),
-        critical_path=tuple(ids[i] for i in path.tolist()),
+        critical_path=tuple(ids[i] for i in path),
         status_date=net.network.status_date,
         warnings=tuple(out.warnings),
     )

@@ -22,6 +22,7 @@ from keel.domain.schedule.cpm import (
     _late_rollup,
     build_schedule,
     finish_up,
+    floats_for,
     project_finish,
     run_passes,
 )
@@ -65,9 +66,7 @@ class Rescheduler:
         finally:
             if collecting:
                 gc.enable()
-        self._position = [0] * len(net.ids)
-        for p, j in enumerate(net.order):
-            self._position[j] = p
+        self._position = net.position
         self._parent = [-1] * len(net.ids)
         for p, kids in enumerate(net.children):
             for c in kids:
@@ -128,17 +127,31 @@ class Rescheduler:
             if finish != out.project_finish:
                 out.project_finish = finish
                 _backward(net, out, reversed(net.order))
+                _late_rollup(net, out)
+                _floats(net, out)
+                finish_up(net, out)
             else:
                 parents = {self._parent[t] for t in moved} - {-1}
-                self._backward_from({j, *moved, *parents})
-            _late_rollup(net, out)
-            _floats(net, out)
-            finish_up(net, out)
+                changed_late = self._backward_from({j, *moved, *parents})
+                touched = self._with_ancestors(moved | changed_late)
+                _late_rollup(net, out, touched)
+                floats_for(net, out, moved, changed_late)
+                finish_up(net, out, touched)
             self._schedule = build_schedule(net, out, self._near_critical)
         finally:
             if collecting:
                 gc.enable()
         return self._schedule
+
+    def _with_ancestors(self, tasks: set[int]) -> set[int]:
+        found = set(tasks)
+        parent = self._parent
+        for t in tasks:
+            p = parent[t]
+            while p >= 0 and p not in found:
+                found.add(p)
+                p = parent[p]
+        return found
 
     def _successors(self, t: int) -> list[int]:
         net = self._net
@@ -180,13 +193,15 @@ class Rescheduler:
                     heapq.heappush(heap, position[s])
         return moved
 
-    def _backward_from(self, start: set[int]) -> None:
-        """Redo late dates of ``start`` and of every predecessor whose bounds changed."""
+    def _backward_from(self, start: set[int]) -> set[int]:
+        """Redo late dates of ``start`` and of predecessors whose bounds changed; return those
+        whose late dates changed."""
         net, out, position = self._net, self._out, self._position
         ls, lf, caps = out.late_start, out.late_finish, out.caps
         heap = [-position[t] for t in start]
         heapq.heapify(heap)
         done: set[int] = set()
+        changed: set[int] = set()
         while heap:
             t = net.order[-heapq.heappop(heap)]
             if t in done:
@@ -194,6 +209,9 @@ class Rescheduler:
             done.add(t)
             before = (ls[t], lf[t], caps.get(t))
             _backward(net, out, (t,))
-            if (ls[t], lf[t], caps.get(t)) != before or net.summary[t] or t in start:
+            if (ls[t], lf[t], caps.get(t)) != before:
+                changed.add(t)
+            if t in changed or net.summary[t] or t in start:
                 for p in self._predecessors(t):
                     heapq.heappush(heap, -position[p])
+        return changed

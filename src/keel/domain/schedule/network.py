@@ -92,6 +92,7 @@ class CompiledNetwork:
     plain: list[bool]
     fs_pred: list[int]
     fs_pred_ptr: list[int]
+    fs_pred_link: list[int]
     fs_succ: list[int]
     fs_succ_ptr: list[int]
     in_link: list[int]
@@ -99,6 +100,11 @@ class CompiledNetwork:
     out_link: list[int]
     out_link_ptr: list[int]
     order: list[int]
+    position: list[int]
+    summary_order: list[int]
+    work_tasks: list[int]
+    alap: list[int]
+    with_deadline: list[int]
     start: int
     status: int | None
 
@@ -336,6 +342,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     plain_a = np.asarray(plain, dtype=bool)
     link_ids = np.arange(len(lpred), dtype=np.int64)
     fs_pred, fs_pred_ptr = _csr(succ_a[plain_a], pred_a[plain_a], n)
+    fs_pred_link, _ = _csr(succ_a[plain_a], link_ids[plain_a], n)
     fs_succ, fs_succ_ptr = _csr(pred_a[plain_a], succ_a[plain_a], n)
     in_link, in_link_ptr = _csr(succ_a[~plain_a], link_ids[~plain_a], n)
     out_link, out_link_ptr = _csr(pred_a[~plain_a], link_ids[~plain_a], n)
@@ -345,6 +352,9 @@ def compile_network(network: Network) -> CompiledNetwork:
         n, np.concatenate([pred_a, kids]), np.concatenate([succ_a, parent_a[kids]]), ids
     )
 
+    position = [0] * n
+    for p, j in enumerate(order):
+        position[j] = p
     flagged = list(zip(tasks, special, strict=True))
     return CompiledNetwork(
         network=network,
@@ -371,6 +381,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         plain=plain,
         fs_pred=fs_pred,
         fs_pred_ptr=fs_pred_ptr,
+        fs_pred_link=fs_pred_link,
         fs_succ=fs_succ,
         fs_succ_ptr=fs_succ_ptr,
         in_link=in_link,
@@ -378,6 +389,11 @@ def compile_network(network: Network) -> CompiledNetwork:
         out_link=out_link,
         out_link_ptr=out_link_ptr,
         order=order,
+        position=position,
+        summary_order=[j for j in order if summary[j]],
+        work_tasks=[j for j in range(n) if not summary[j]],
+        alap=[j for j in range(n) if ctype[j] == ALAP and not summary[j]],
+        with_deadline=[j for j in range(n) if special[j] and tasks[j].deadline is not None],
         start=to_minutes(network.start),
         status=_minutes(network.status_date),
     )
