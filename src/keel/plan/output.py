@@ -22,8 +22,6 @@ from keel.plan.loader import Plan
 
 __all__ = ["Row", "format_csv", "format_json", "format_table", "schedule_rows"]
 
-_DATE = "%Y-%m-%d %H:%M"
-
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -120,7 +118,7 @@ def _cells(row: Row, units: TimeUnits, with_baseline: bool, *, indent: bool) -> 
         return "" if minutes is None else format_minutes(minutes, units)
 
     def when(value: datetime | None) -> str:
-        return value.strftime(_DATE) if value else ""
+        return value.isoformat(" ", "minutes") if value else ""
 
     name = ("  " * row.depth if indent else "") + row.name
     cells = [
