@@ -137,23 +137,32 @@ def _validate_tasks(
             if task_id in seen:
                 raise ValidationError(f"Task id {task_id!r} is used twice; ids must be unique.")
             seen.add(task_id)
-    for task in tasks:
-        if task.duration < 0:
-            raise ValidationError(
-                f"Task {task.id!r} has a negative duration ({task.duration} minutes); "
-                "durations must be zero or more."
-            )
-        if not 0 <= task.percent_complete <= 100:
-            raise ValidationError(
-                f"Task {task.id!r} is {task.percent_complete}% complete; "
-                "percent complete must be between 0 and 100."
-            )
+    durations = [t.duration for t in tasks]
+    if durations and min(durations) < 0:
+        task = tasks[durations.index(min(durations))]
+        raise ValidationError(
+            f"Task {task.id!r} has a negative duration ({task.duration} minutes); "
+            "durations must be zero or more."
+        )
+    percents = [t.percent_complete for t in tasks]
+    if percents and not 0 <= min(percents) <= max(percents) <= 100:
+        task = next(t for t in tasks if not 0 <= t.percent_complete <= 100)
+        raise ValidationError(
+            f"Task {task.id!r} is {task.percent_complete}% complete; "
+            "percent complete must be between 0 and 100."
+        )
     unknown: list[str] = []
-    for task in tasks:
-        if task.parent is not None and task.parent not in index:
-            unknown.append(f"parent {task.parent!r} of task {task.id!r}")
-        if task.calendar is not None and task.calendar not in calendars:
-            unknown.append(f"calendar {task.calendar!r} of task {task.id!r}")
+    named_parents = {t.parent for t in tasks}
+    named_calendars = {t.calendar for t in tasks}
+    if (
+        not (named_parents - {None}) <= index.keys()
+        or not (named_calendars - {None}) <= calendars.keys()
+    ):
+        for task in tasks:
+            if task.parent is not None and task.parent not in index:
+                unknown.append(f"parent {task.parent!r} of task {task.id!r}")
+            if task.calendar is not None and task.calendar not in calendars:
+                unknown.append(f"calendar {task.calendar!r} of task {task.id!r}")
     if unknown:
         raise UnknownReferenceError(
             "Unknown references: " + "; ".join(unknown) + ".", details={"unknown": unknown}
@@ -300,7 +309,7 @@ def compile_network(network: Network) -> CompiledNetwork:
             details={"unknown": unknown},
         )
     parent = [-1 if t.parent is None else index[t.parent] for t in tasks]
-    _check_wbs(parent, ids)
+    summary_links = False
     children: list[list[int]] = [[] for _ in range(n)]
     for i, p in enumerate(parent):
         if p >= 0:
@@ -309,17 +318,10 @@ def compile_network(network: Network) -> CompiledNetwork:
 
     axes: list[TimeAxis] = [CONTINUOUS]
     axis_slot: dict[str | None, int] = {}
-    axis_id = [0] * n
-    for i, task in enumerate(tasks):
-        if task.elapsed:
-            continue
-        name = task.calendar
-        slot = axis_slot.get(name)
-        if slot is None:
-            cal = calendars[name or network.calendar]
-            slot = axis_slot[name] = len(axes)
-            axes.append(axis_for(cal))
-        axis_id[i] = slot
+    for name in sorted({t.calendar for t in tasks}, key=lambda c: c or ""):
+        axis_slot[name] = len(axes)
+        axes.append(axis_for(calendars[name or network.calendar]))
+    axis_id = [0 if t.elapsed else axis_slot[t.calendar] for t in tasks]
     axis = [axes[a] for a in axis_id]
 
     ltype = _codes([d.type for d in deps], _LINK_CODES, "dependency type")
@@ -329,6 +331,8 @@ def compile_network(network: Network) -> CompiledNetwork:
         if p == s:
             raise CycleError([d.predecessor])
     if any(summary[p] or summary[s] for p, s in zip(lpred, lsucc, strict=True)):
+        summary_links = True
+        _check_wbs(parent, ids)  # the expansion walks the WBS, so it must be a tree first
         lpred, lsucc, ltype, llag, lpct = _expand_summary_links(
             deps, lpred, lsucc, ltype, llag, lpct, parent, children, summary
         )
@@ -348,9 +352,14 @@ def compile_network(network: Network) -> CompiledNetwork:
     out_link, out_link_ptr = _csr(pred_a[~plain_a], link_ids[~plain_a], n)
     parent_a = np.asarray(parent, dtype=np.int64)
     kids = np.flatnonzero(parent_a >= 0)
-    order = _topological_order(
-        n, np.concatenate([pred_a, kids]), np.concatenate([succ_a, parent_a[kids]]), ids
-    )
+    try:
+        order = _topological_order(
+            n, np.concatenate([pred_a, kids]), np.concatenate([succ_a, parent_a[kids]]), ids
+        )
+    except CycleError:
+        if not summary_links:
+            _check_wbs(parent, ids)  # a WBS loop is reported as such, not as a link loop
+        raise
 
     position = [0] * n
     for p, j in enumerate(order):
