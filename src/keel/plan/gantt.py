@@ -78,8 +78,8 @@ def render_gantt(
     tasks = [t for t in network.tasks if t.id in result.tasks]
     dates = [result.start, result.finish]
     if baseline is not None:
-        for saved in baseline.tasks.values():
-            dates += [saved.start, saved.finish]
+        for kept in baseline.tasks.values():
+            dates += [kept.start, kept.finish]
     origin = datetime.combine(min(dates).date(), datetime.min.time())
     end = datetime.combine(max(dates).date(), datetime.min.time()) + timedelta(days=1)
     span_days = max(1, (end - origin).days)
@@ -190,7 +190,7 @@ def _axis(
         day = (origin + timedelta(days=i)).date()
         px = NAME_WIDTH + i * per_day
         shade = isinstance(calendar, WorkingCalendar) and per_day >= 4 and i < span_days
-        if shade and not calendar.is_working_day(day):  # type: ignore[union-attr]
+        if shade and isinstance(calendar, WorkingCalendar) and not calendar.is_working_day(day):
             out.append(
                 f'<rect class="weekend" x="{px:.1f}" y="{HEADER}" width="{per_day:.1f}" '
                 f'height="{height - HEADER - 20}"/>'

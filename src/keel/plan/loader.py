@@ -325,15 +325,15 @@ class _Builder:
             week: dict[int, tuple[tuple[int, int], ...]] = {}
             for key, ranges in cal.get("week", {}).items():
                 hours = parse_hours(ranges, f"{where}.week.{key}")
-                for day in weekday_keys(key, f"{where}.week.{key}"):
-                    week[day] = hours
+                for weekday in weekday_keys(key, f"{where}.week.{key}"):
+                    week[weekday] = hours
             holidays = cal.get("holidays")
             if isinstance(holidays, str):
                 holidays = {"country": holidays}
             exceptions: dict[date, tuple[tuple[int, int], ...]] = {}
             for i, item in enumerate(cal.get("exceptions", [])):
-                for day, hours in self._dated(item, f"{where}.exceptions[{i}]"):
-                    exceptions[day] = hours or ()
+                for day, changed in self._dated(item, f"{where}.exceptions[{i}]"):
+                    exceptions[day] = changed or ()
             working = {
                 day: hours
                 for i, item in enumerate(cal.get("working_days", []))
