@@ -8,7 +8,10 @@ from keel.apps.accounts.models import PersonalAccessToken, Team, TeamMembership,
 
 @admin.register(User)
 class KeelUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Keel", {"fields": ("display_name", "language")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Keel", {"fields": ("display_name", "language")}),
+    )
     list_display = ("username", "display_name", "email", "is_staff", "is_active")
 
 

@@ -46,7 +46,7 @@ def _linear(keys: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-_WATERFALL_STATUSES = [
+_WATERFALL_STATUSES: list[dict[str, Any]] = [
     {"key": "todo", "name": "To do", "category": "todo"},
     {"key": "in_progress", "name": "In progress", "category": "in_progress"},
     {"key": "in_review", "name": "In review", "category": "in_progress"},
@@ -60,14 +60,14 @@ _WATERFALL_TRANSITIONS = [
     {"from": "in_review", "to": "done", "allowed_roles": _GATE_ROLES},
     {"from": "done", "to": "in_progress", "allowed_roles": _REOPEN_ROLES},
 ]
-_SCRUM_STATUSES = [
+_SCRUM_STATUSES: list[dict[str, Any]] = [
     {"key": "backlog", "name": "Backlog", "category": "todo"},
     {"key": "selected", "name": "Selected", "category": "todo"},
     {"key": "in_progress", "name": "In progress", "category": "in_progress"},
     {"key": "in_review", "name": "In review", "category": "in_progress"},
     {"key": "done", "name": "Done", "category": "done"},
 ]
-_KANBAN_STATUSES = [
+_KANBAN_STATUSES: list[dict[str, Any]] = [
     {"key": "todo", "name": "To do", "category": "todo"},
     {"key": "doing", "name": "Doing", "category": "in_progress", "wip_limit": KANBAN_WIP_LIMIT},
     {"key": "done", "name": "Done", "category": "done"},

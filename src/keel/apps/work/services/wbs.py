@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import transaction
 
 from keel.apps.accounts.models import User
@@ -59,7 +61,7 @@ def outline_recompute(project: Project | int) -> int:
     return len(changed)
 
 
-def _ancestors(item_id: int, parent_of: dict[int, int | None]) -> list[int]:
+def _ancestors(item_id: int, parent_of: Mapping[int, int | None]) -> list[int]:
     chain: list[int] = []
     current = parent_of.get(item_id)
     while current is not None and current not in chain:
