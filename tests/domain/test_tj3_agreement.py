@@ -10,6 +10,12 @@ Semantic differences mapped in the comparison:
   without links at the project start (00:00); Keel, like Microsoft Project, shows the start
   of the first working minute (09:00 next day). TaskJuggler's start of a task with duration
   is therefore moved to the next working instant before comparing. Milestones compare as is.
+* A task on its own calendar becomes a TaskJuggler shift. Keel counts a lag on the
+  successor's calendar and starts an SS successor at the predecessor's first working minute;
+  TaskJuggler counts gaps in project working time from its unshifted start. So tasks on the
+  evening calendar are linked by FS links without lag only.
+* Elapsed durations are not compared: TaskJuggler's ``duration`` counts from its unshifted
+  start, Keel's elapsed time (as Microsoft Project's) from the predecessor's finish.
 * A summary's start is its earliest child's start (a milestone at 18:00 included), so it is
   derived from its children's compared starts rather than moved itself.
 * SNET has no TaskJuggler keyword that moves dates; the writer makes the task depend on a
@@ -23,6 +29,7 @@ Semantic differences mapped in the comparison:
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -127,8 +134,15 @@ def _working_day(calendar: WorkingCalendar, when: datetime) -> datetime:
     return calendar.next_working_instant(when.replace(hour=0, minute=0))
 
 
+EVENING = WorkingCalendar("evening", week=(((14 * 60, 22 * 60),),) * 5 + ((), ()))
+
+
 def build_batch(seed: int, networks: int, calendar: WorkingCalendar) -> Network:
-    """Many independent random networks in one plan (they share no links)."""
+    """Many independent random networks in one plan (they share no links).
+
+    Some top-level tasks linked only by FS links without lag work on an evening calendar
+    (14:00-22:00), written as a TaskJuggler shift.
+    """
     rng = random.Random(seed)
     tasks: list[Task] = []
     deps: list[Dependency] = []
@@ -136,12 +150,31 @@ def build_batch(seed: int, networks: int, calendar: WorkingCalendar) -> Network:
         more_tasks, more_deps = random_network(rng, f"n{k}", calendar)
         tasks += more_tasks
         deps += more_deps
+    touching: dict[str, list[Dependency]] = {}
+    for dep in deps:
+        touching.setdefault(dep.predecessor, []).append(dep)
+        touching.setdefault(dep.successor, []).append(dep)
+    parents = {t.parent for t in tasks}
+    for i, task in enumerate(tasks):
+        plain_links = all(
+            d.type is DependencyType.FS and not d.lag and d.lag_percent is None
+            for d in touching.get(task.id, [])
+        )
+        eligible = (
+            task.parent is None
+            and task.id not in parents
+            and task.duration
+            and task.constraint.type is ConstraintType.ASAP
+            and plain_links
+        )
+        if eligible and rng.random() < 0.6:
+            tasks[i] = replace(task, calendar="evening")
     start = calendar.next_working_instant(START)
     return Network(
         tuple(tasks),
         tuple(deps),
         start,
-        {"site": calendar},
+        {"site": calendar, "evening": EVENING},
         calendar="site",
         name=f"agreement {seed}",
     )
@@ -149,17 +182,21 @@ def build_batch(seed: int, networks: int, calendar: WorkingCalendar) -> Network:
 
 def compare(network: Network) -> tuple[int, list[str]]:
     """Schedule with both engines; return the number of tasks compared and the mismatches."""
-    calendar = network.calendars[network.calendar]
-    assert isinstance(calendar, WorkingCalendar)
     # Durations and lags are multiples of 15 minutes; a short horizon keeps tj3 fast.
     export = write_tjp(network, horizon=timedelta(days=200), resolution_minutes=15)
     assert export.skipped == ()
     theirs = run_tj3(export)
     ours = schedule(network)
+
+    def own(task: Task) -> WorkingCalendar:
+        cal = network.calendars[task.calendar or network.calendar]
+        assert isinstance(cal, WorkingCalendar)
+        return cal
+
     expected_start = {
         task.id: theirs[task.id].start
         if task.milestone
-        else calendar.next_working_instant(theirs[task.id].start)
+        else own(task).next_working_instant(theirs[task.id].start)
         for task in network.tasks
     }
     for task in reversed(network.tasks):  # children come after their summary
@@ -193,6 +230,7 @@ def test_random_networks_match_taskjuggler(seed: int, first_hour: int, saturday:
     assert {ConstraintType.SNET, ConstraintType.MSO, ConstraintType.MFO} <= kinds
     assert any(t.milestone for t in network.tasks)
     assert any(d.lag for d in network.dependencies)
+    assert sum(t.calendar == "evening" for t in network.tasks) >= 8
     compared, mismatches = compare(network)
     assert compared > 200
     assert not mismatches, f"{len(mismatches)} of {compared} differ:\n" + "\n".join(mismatches[:20])
