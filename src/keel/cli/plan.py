@@ -54,6 +54,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write a synthetic plan with N tasks (to --output or stdout) and exit",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for --generate (default 0)")
+    parser.add_argument(
+        "--import-mspdi",
+        metavar="FILE.xml",
+        help="turn a Microsoft Project XML file into a plan file (to --output or stdout) and exit",
+    )
     parser.set_defaults(func=cmd_schedule)
 
 
@@ -88,6 +93,13 @@ def _run(args: argparse.Namespace) -> int:
         if args.generate < 1:
             raise PlanError("--generate needs a positive number of tasks")
         _write(generate_plan_text(args.generate, seed=args.seed), args.output)
+        return 0
+    if args.import_mspdi:
+        from keel.interchange.mspdi import mspdi_network, read_mspdi
+        from keel.plan.writer import dump_plan
+
+        imported = mspdi_network(read_mspdi(args.import_mspdi))
+        _write(dump_plan(imported.network, baselines=imported.baselines), args.output)
         return 0
     if not args.plan:
         raise PlanError("give a plan file, e.g. keel schedule examples/datacentre-migration.yaml")

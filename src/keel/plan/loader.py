@@ -195,6 +195,8 @@ def _describe(err: SchemaError) -> str:
         return f"{where}: {err.instance!r} is not {expected}"
     if err.validator == "propertyNames":
         return f"{where}: {err.message}"
+    if err.validator == "minItems" and err.validator_value == 1:
+        return f"{where}: needs at least one entry"
     if err.validator == "enum":
         options = ", ".join(map(str, err.validator_value))
         return f"{where}: {err.instance!r} is not one of {options}"
