@@ -113,7 +113,8 @@ def _forward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None
         d = dur[j]
         preds = fs_pred[fs_ptr[j] : fs_ptr[j + 1]]
         best = max(map(ef_get, preds)) if preds else _FAR_PAST
-        for k in in_link[in_ptr[j] : in_ptr[j + 1]]:
+        lo, hi = in_ptr[j], in_ptr[j + 1]
+        for k in in_link[lo:hi] if lo != hi else ():
             i = lpred[k]
             kind = ltype[k]
             c = ef[i] if kind in (FS, FF) else es[i]
@@ -246,7 +247,8 @@ def _backward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> Non
         if lf_bound > finish_all:
             lf_bound = finish_all
         ls_bound = _FAR_FUTURE
-        for k in out_link[out_ptr[j] : out_ptr[j + 1]]:
+        lo, hi = out_ptr[j], out_ptr[j + 1]
+        for k in out_link[lo:hi] if lo != hi else ():
             s = lsucc[k]
             kind = ltype[k]
             c = ls[s] if kind in (FS, SS) else lf[s]
