@@ -454,6 +454,7 @@ def _bad_task(**fields: Any) -> dict[str, Any]:
             "resources[0].calendar: no calendar named 'moon'",
         ),
         ("just text", "the plan must be a mapping with 'project' and 'tasks' keys"),
+        (base(tasks=[]), "tasks: needs at least one entry"),
     ],
 )
 def test_bad_input_gets_a_message_naming_the_place(data: Any, message: str) -> None:

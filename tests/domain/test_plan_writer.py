@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from keel.domain.schedule.cpm import schedule
 from keel.interchange.mspdi import mspdi_network, read_mspdi
-from keel.plan import load_plan, loads_plan
+from keel.plan import load_plan, loads_plan, plan_from_data
+from keel.plan.generate import generate_plan
 from keel.plan.writer import dump_plan, plan_to_data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,3 +81,14 @@ def test_cli_turns_mspdi_into_a_plan_file(tmp_path, capsys) -> None:
     assert "Related Task 6b" in capsys.readouterr().out
     assert main(["schedule", "--import-mspdi", str(tmp_path / "none.xml")]) == 1
     assert "cannot read Microsoft Project XML" in capsys.readouterr().err
+
+
+@settings(max_examples=15, deadline=None)
+@given(tasks=st.integers(min_value=1, max_value=120), seed=st.integers(0, 10_000))
+def test_any_generated_plan_round_trips(tasks: int, seed: int) -> None:
+    """Whatever the size and seed, writing a plan and reading it back changes nothing."""
+    plan = plan_from_data(generate_plan(tasks, seed=seed))
+    again = loads_plan(dump_plan(plan.network, calendar_specs=plan.calendar_specs))
+    assert again.network.tasks == plan.network.tasks
+    assert again.network.dependencies == plan.network.dependencies
+    assert again.wbs == plan.wbs
