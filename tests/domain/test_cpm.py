@@ -371,3 +371,35 @@ def test_reading_results_one_by_one_or_all_at_once_agrees():
     assert dict(result.tasks.items()) == single
     assert result.tasks["C"] is first
     assert list(result.tasks.values()) == [single[t] for t in "ABCD"]
+
+
+def test_start_constraint_on_a_summary_holds_back_the_work_under_it():
+    """SNET on a summary task keeps each of its children from starting earlier."""
+    result = schedule(
+        plan(
+            Task("S", constraint=Constraint(ConstraintType.SNET, day(5, 9))),
+            Task("A", duration=D, parent="S"),
+            Task("B", duration=D, parent="S"),
+            Task("Free", duration=D),
+            deps=[Dependency("A", "B")],
+        )
+    )
+    assert dates(result, "A") == (day(5, 9), day(5, 18))
+    assert dates(result, "B") == (day(6, 9), day(6, 18))
+    assert dates(result, "S") == (day(5, 9), day(6, 18))
+    assert dates(result, "Free") == (day(3, 9), day(3, 18))
+
+
+def test_finish_constraint_on_a_summary_limits_the_work_under_it():
+    """FNLT on a summary task gives its late children negative float when it cannot be met."""
+    result = schedule(
+        plan(
+            Task("S", constraint=Constraint(ConstraintType.FNLT, day(3, 18))),
+            Task("A", duration=D, parent="S"),
+            Task("B", duration=D, parent="S"),
+            deps=[Dependency("A", "B")],
+        )
+    )
+    assert dates(result, "B") == (day(4, 9), day(4, 18))
+    assert result.tasks["B"].total_float == -D
+    assert result.tasks["A"].total_float == -D

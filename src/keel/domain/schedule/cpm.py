@@ -155,6 +155,9 @@ def _special_forward(net: CompiledNetwork, out: Passes, j: int, best: int) -> in
     status = net.status
     if best < net.start:
         best = net.start
+    inherited = net.inherited_start.get(j)
+    if inherited is not None and inherited > best:
+        best = inherited
     if (
         task.actual_finish is not None
         or task.actual_start is not None

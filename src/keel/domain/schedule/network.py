@@ -79,6 +79,7 @@ class CompiledNetwork:
     axes: list[TimeAxis]
     axis_id: list[int]
     special: list[bool]
+    inherited_start: dict[int, int]
     constraint: list[int]
     constraint_at: list[int | None]
     deadline: list[int | None]
@@ -181,6 +182,32 @@ def _validate_special(task: Task) -> None:
     start, finish = task.actual_start, task.actual_finish
     if start is not None and finish is not None and finish < start:
         raise ValidationError(f"{label} has an actual finish before its actual start.")
+
+
+def _inherited_start(
+    tasks: Sequence[Task],
+    ctype: list[int],
+    parent: list[int],
+    summary: list[bool],
+    children: list[list[int]],
+) -> dict[int, int]:
+    """Start-no-earlier dates that summary tasks (SNET or MSO) pass down to their work."""
+    found: dict[int, int] = {}
+    for s, kind in enumerate(ctype):
+        if not summary[s] or kind not in (SNET, MSO):
+            continue
+        when = tasks[s].constraint.date
+        if when is None:
+            continue
+        at = to_minutes(when)
+        stack = list(children[s])
+        while stack:
+            item = stack.pop()
+            if summary[item]:
+                stack.extend(children[item])
+            elif found.get(item, at - 1) < at:
+                found[item] = at
+    return found
 
 
 def _check_wbs(parent: list[int], ids: list[str]) -> None:
@@ -316,6 +343,13 @@ def compile_network(network: Network) -> CompiledNetwork:
             children[p].append(i)
     summary = [bool(c) for c in children]
 
+    inherited_start: dict[int, int] = {}
+    if any(summary[s] and ctype[s] in (SNET, MSO) for s in range(n)):
+        _check_wbs(parent, ids)  # the walk down the WBS needs a tree
+        inherited_start = _inherited_start(tasks, ctype, parent, summary, children)
+    for j in inherited_start:
+        special[j] = True
+
     axes: list[TimeAxis] = [CONTINUOUS]
     axis_slot: dict[str | None, int] = {}
     for name in sorted({t.calendar for t in tasks}, key=lambda c: c or ""):
@@ -377,6 +411,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         axes=axes,
         axis_id=axis_id,
         special=special,
+        inherited_start=inherited_start,
         constraint=ctype,
         constraint_at=[_minutes(c.date) if c.date else None for c in constraints],
         deadline=[_minutes(t.deadline) if f else None for t, f in flagged],
