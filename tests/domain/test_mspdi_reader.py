@@ -142,3 +142,49 @@ def test_bad_files_are_refused_with_a_message(content: bytes, message: str) -> N
     """Broken, foreign and entity-laden XML is refused, never expanded."""
     with pytest.raises(PlanError, match=message):
         read_mspdi(content)
+
+
+WORK_WEEKS = b"""<?xml version="1.0"?>
+<Project xmlns="http://schemas.microsoft.com/project">
+  <StartDate>2025-03-03T08:00:00</StartDate><CalendarUID>1</CalendarUID>
+  <Calendars><Calendar><UID>1</UID><Name>Site</Name><BaseCalendarUID>-1</BaseCalendarUID>
+    <WeekDays>
+      <WeekDay><DayType>1</DayType><DayWorking>0</DayWorking></WeekDay>
+      <WeekDay><DayType>2</DayType><DayWorking>1</DayWorking><WorkingTimes>
+        <WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00</ToTime></WorkingTime>
+        <WorkingTime><FromTime>13:00:00</FromTime><ToTime>17:00:00</ToTime></WorkingTime>
+      </WorkingTimes></WeekDay>
+      <WeekDay><DayType>7</DayType><DayWorking>0</DayWorking></WeekDay>
+    </WeekDays>
+    <Exceptions><Exception>
+      <TimePeriod><FromDate>2025-03-12T00:00:00</FromDate><ToDate>2025-03-13T23:59:00</ToDate></TimePeriod>
+      <Type>1</Type><DayWorking>0</DayWorking><Name>Closed</Name>
+    </Exception></Exceptions>
+    <WorkWeeks><WorkWeek>
+      <TimePeriod><FromDate>2025-03-10T00:00:00</FromDate><ToDate>2025-03-16T23:59:00</ToDate></TimePeriod>
+      <Name>Summer hours</Name>
+      <WeekDays><WeekDay><DayType>2</DayType><DayWorking>1</DayWorking><WorkingTimes>
+        <WorkingTime><FromTime>07:00:00</FromTime><ToTime>13:00:00</ToTime></WorkingTime>
+      </WorkingTimes></WeekDay>
+      <WeekDay><DayType>7</DayType><DayWorking>1</DayWorking><WorkingTimes>
+        <WorkingTime><FromTime>09:00:00</FromTime><ToTime>11:00:00</ToTime></WorkingTime>
+      </WorkingTimes></WeekDay></WeekDays>
+    </WorkWeek></WorkWeeks>
+  </Calendar></Calendars>
+  <Tasks><Task><UID>1</UID><ID>1</ID><Name>A</Name><OutlineLevel>1</OutlineLevel>
+    <Duration>PT8H0M0S</Duration><DurationFormat>7</DurationFormat></Task></Tasks>
+</Project>
+"""
+
+
+def test_work_weeks_and_exceptions_of_project_2007_files() -> None:
+    """Work weeks change the weekly hours for their dates; dated exceptions still win."""
+    imported = mspdi_network(read_mspdi(WORK_WEEKS))
+    site = imported.network.calendars["1"]
+    assert isinstance(site, WorkingCalendar)
+    assert site.working_periods(date(2025, 3, 3)) == ((480, 720), (780, 1020))
+    assert site.working_periods(date(2025, 3, 10)) == ((420, 780),)  # Monday in the work week
+    assert site.working_periods(date(2025, 3, 15)) == ((540, 660),)  # Saturday in it
+    assert not site.is_working_day(date(2025, 3, 8))  # Saturday outside it
+    assert not site.is_working_day(date(2025, 3, 12))  # the exception
+    assert not site.is_working_day(date(2025, 3, 13))

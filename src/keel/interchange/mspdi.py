@@ -239,6 +239,20 @@ def _periods(element: Element) -> Intervals:
     return tuple(sorted(out))
 
 
+_MAX_SPAN_DAYS = 366 * 30
+
+
+def _span_days(span: Element | None) -> list[date]:
+    """Every date of a ``<TimePeriod>`` (capped at thirty years: open-ended work weeks)."""
+    if span is None:
+        return []
+    first, last = _when(span, "FromDate"), _when(span, "ToDate")
+    if first is None or last is None:
+        return []
+    count = min((last.date() - first.date()).days + 1, _MAX_SPAN_DAYS)
+    return [first.date() + timedelta(days=i) for i in range(max(0, count))]
+
+
 def _calendar(element: Element) -> MspdiCalendar:
     week: dict[int, Intervals | None] = {}
     exceptions: dict[date, Intervals] = {}
@@ -247,32 +261,32 @@ def _calendar(element: Element) -> MspdiCalendar:
         kind = _int(day, "DayType")
         periods = _periods(day) if _bool(day, "DayWorking") else ()
         if kind == 0:
-            span = _child(day, "TimePeriod")
-            if span is None:
-                continue
-            first, last = _when(span, "FromDate"), _when(span, "ToDate")
-            if first is None or last is None:
-                continue
-            current = first.date()
-            while current <= last.date():
-                exceptions[current] = periods
-                current += timedelta(days=1)
+            for when in _span_days(_child(day, "TimePeriod")):
+                exceptions[when] = periods
         else:
             week[(kind - 2) % 7] = periods
     if not exceptions:  # files from Project 2007 on may keep exceptions only here
         holder = _child(element, "Exceptions")
         for item in _children(holder, "Exception") if holder is not None else []:
-            span = _child(item, "TimePeriod")
-            if span is None:
-                continue
-            first, last = _when(span, "FromDate"), _when(span, "ToDate")
-            if first is None or last is None:
+            # Only plain date ranges are expanded here; recurring patterns (every n days,
+            # monthly, yearly) are written out as dated WeekDay entries by Project itself.
+            if _int(item, "Period", 1) > 1 or _int(item, "Type", 1) not in {0, 1}:
                 continue
             periods = _periods(item) if _bool(item, "DayWorking") else ()
-            current = first.date()
-            while current <= last.date():
-                exceptions[current] = periods
-                current += timedelta(days=1)
+            for day in _span_days(_child(item, "TimePeriod")):
+                exceptions[day] = periods
+    # Work weeks: other weekly hours for a date range; dated exceptions still win.
+    holder = _child(element, "WorkWeeks")
+    for work_week in _children(holder, "WorkWeek") if holder is not None else []:
+        days = _child(work_week, "WeekDays")
+        pattern = {
+            (_int(day, "DayType") - 2) % 7: _periods(day) if _bool(day, "DayWorking") else ()
+            for day in (_children(days, "WeekDay") if days is not None else [])
+            if _int(day, "DayType") > 0
+        }
+        for day in _span_days(_child(work_week, "TimePeriod")):
+            if day not in exceptions and day.weekday() in pattern:
+                exceptions[day] = pattern[day.weekday()]
     base = _int(element, "BaseCalendarUID", -1)
     return MspdiCalendar(
         uid=_int(element, "UID"),
