@@ -24,7 +24,7 @@ from keel.apps.work.models import (
 )
 from keel.apps.work.scheduling import schedule_request
 from keel.apps.work.services._common import check_fields, check_version, display, record
-from keel.apps.work.services.wbs import _place, outline_recompute, sort_key
+from keel.apps.work.services.wbs import _order, _place, outline_recompute, sort_key
 from keel.domain.errors import ValidationError
 
 __all__ = [
@@ -231,13 +231,13 @@ def create_item(
         code = f"{parent.outline_code}.{item.position}" if parent else str(item.position)
         item.outline_code, item.outline_sort = code, sort_key(code)
     else:
-        _place(item, parent, position)
+        placed = _place(item, parent, position)
     Project.objects.filter(pk=locked.pk).update(next_item_number=F("next_item_number") + 1)
     item.save()
     if labels:
         item.labels.set(_labels(locked, labels))
     if position is not None:
-        outline_recompute(locked)
+        outline_recompute(locked, order=_order(item, placed))
         item.refresh_from_db(fields=["position", "outline_code", "outline_sort"])
     record(
         item,
