@@ -403,3 +403,19 @@ def test_finish_constraint_on_a_summary_limits_the_work_under_it():
     assert dates(result, "B") == (day(4, 9), day(4, 18))
     assert result.tasks["B"].total_float == -D
     assert result.tasks["A"].total_float == -D
+
+
+def test_start_to_finish_successor_finishes_at_its_predecessors_start():
+    """As Microsoft Project shows it: an SF successor ends at 09:00 Tuesday when its
+    predecessor starts then (the same working instant as 18:00 Monday)."""
+    result = schedule(
+        plan(
+            Task("A", duration=D, constraint=Constraint(ConstraintType.SNET, day(4, 9))),
+            Task("B", duration=D),
+            deps=[Dependency("A", "B", SF)],
+        )
+    )
+    assert dates(result, "B") == (day(3, 9), day(4, 9))
+    # Nothing follows B: it may slip to the project finish, Tuesday 18:00.
+    assert result.tasks["B"].total_float == D
+    assert result.tasks["B"].driving_predecessor == "A"

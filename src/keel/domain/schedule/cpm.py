@@ -114,6 +114,7 @@ def _forward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None
         preds = fs_pred[fs_ptr[j] : fs_ptr[j + 1]]
         best = max(map(ef_get, preds)) if preds else _FAR_PAST
         lo, hi = in_ptr[j], in_ptr[j + 1]
+        finish_at = _FAR_PAST  # the finish a driving FF/SF link asks for, kept as given
         for k in in_link[lo:hi] if lo != hi else ():
             i = lpred[k]
             kind = ltype[k]
@@ -123,11 +124,15 @@ def _forward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None
             lag_of[k] = lag
             if lag:
                 c = ax.shift(c, lag)
+            raw = _FAR_PAST
             if kind >= FF and d:  # finish-type link: the candidate is a finish; step back
+                raw = c
                 c = ax.at_start(ax.offset(c) - d)
             cand_of[k] = c
             if c > best:
-                best = c
+                best, finish_at = c, raw
+            elif c == best and raw != _FAR_PAST:
+                finish_at = raw
         pre[j] = best
         if special[j]:
             best = _special_forward(net, out, j, best)
@@ -137,6 +142,15 @@ def _forward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None
             best = floor
         if d:
             es[j], ef[j] = ax.place(best, d)
+            # Microsoft Project shows a finish set by an FF/SF link at the instant the link
+            # gives (08:00 Monday after an SF link), not at the end of the previous period.
+            if (
+                finish_at != _FAR_PAST
+                and best == pre[j]
+                and finish_at != ef[j]
+                and ax.offset(finish_at) == ax.offset(ef[j])
+            ):
+                ef[j] = finish_at
         else:
             if best == project_start:
                 best = snapped_start[id(ax)]
