@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404
 
 from keel.apps.projects.models import (
@@ -143,19 +143,23 @@ def project_roles(user: Any, project: Project) -> frozenset[Role]:
         return frozenset()
     if user.is_superuser:
         return frozenset({Role.PMO_ADMIN})
-    roles = {
-        Role(r)
-        for r in ProjectMembership.objects.filter(project=project, user=user).values_list(
-            "role", flat=True
-        )
-    }
-    roles |= {
-        _PORTFOLIO_ROLE_AS_PROJECT_ROLE[PortfolioRole(r)]
-        for r in PortfolioMembership.objects.filter(
-            portfolio_id=project.portfolio_id, user=user
-        ).values_list("role", flat=True)
-    }
-    return frozenset(roles)
+    # One query for both sources: every service asks this, often many times per request.
+    on_project = (
+        ProjectMembership.objects.filter(project=project, user=user)
+        .annotate(source=Value("project"))
+        .order_by()
+        .values_list("source", "role")
+    )
+    on_portfolio = (
+        PortfolioMembership.objects.filter(portfolio_id=project.portfolio_id, user=user)
+        .annotate(source=Value("portfolio"))
+        .order_by()
+        .values_list("source", "role")
+    )
+    return frozenset(
+        Role(role) if source == "project" else _PORTFOLIO_ROLE_AS_PROJECT_ROLE[PortfolioRole(role)]
+        for source, role in on_project.union(on_portfolio, all=True)
+    )
 
 
 def project_permissions(user: Any, project: Project) -> frozenset[Permission]:

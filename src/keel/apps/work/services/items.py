@@ -173,7 +173,7 @@ def work_item_create(
     Needs ``item.create``.
     """
     check_fields(fields, EDITABLE_FIELDS - {"title", "type"}, "work item")
-    project = access_project(actor, project.pk, Permission.ITEM_CREATE)
+    project = access_project(actor, project, Permission.ITEM_CREATE)
     return create_item(
         actor=actor,
         project=project,
