@@ -419,3 +419,39 @@ def test_start_to_finish_successor_finishes_at_its_predecessors_start():
     # Nothing follows B: it may slip to the project finish, Tuesday 18:00.
     assert result.tasks["B"].total_float == D
     assert result.tasks["B"].driving_predecessor == "A"
+
+
+def test_plan_on_the_china_calendar_works_the_adjusted_sunday_and_skips_the_festival():
+    """Three days from Friday 24 January 2025 are Fri, Sun 26 (调休) and Mon 27; the next
+    task waits for Wednesday 5 February, after the Spring Festival."""
+    from keel.domain.schedule import holiday_calendar
+
+    network = Network(
+        tasks=(Task("Build", duration=3 * D), Task("Ship", duration=D)),
+        dependencies=(Dependency("Build", "Ship"),),
+        start=datetime(2025, 1, 24),
+        calendars={"cn": holiday_calendar("CN", years=2025)},
+        calendar="cn",
+    )
+    result = schedule(network)
+    assert dates(result, "Build") == (datetime(2025, 1, 24, 9), datetime(2025, 1, 27, 18))
+    assert dates(result, "Ship") == (datetime(2025, 2, 5, 9), datetime(2025, 2, 5, 18))
+
+
+def test_lag_counts_on_the_successors_calendar():
+    """A one-day lag before a Saturday-working task counts Saturday as a working day."""
+    six_days = WorkingCalendar("six-day", week=(((540, 1080),),) * 6 + ((),))
+    network = Network(
+        tasks=(
+            Task("A", duration=D, constraint=Constraint(ConstraintType.SNET, day(7, 9))),
+            Task("B", duration=540, calendar="six-day"),
+            Task("C", duration=D),
+        ),
+        dependencies=(Dependency("A", "B", lag=540), Dependency("A", "C", lag=D)),
+        start=START,
+        calendars={"six-day": six_days},
+    )
+    result = schedule(network)
+    # A ends Friday 18:00; B's lag is Saturday, so B works Monday; C's lag is Monday.
+    assert dates(result, "B") == (day(10, 9), day(10, 18))
+    assert dates(result, "C") == (day(11, 9), day(11, 18))
