@@ -186,6 +186,8 @@ def test_kanban_wip_limit_blocks_one_more(member_of):
         work_item_transition(actor=board.manager, item=card, to_status="doing")
     with pytest.raises(ValidationError, match="WIP limit"):
         work_item_transition(actor=board.manager, item=items[3], to_status="doing")
+    with pytest.raises(ValidationError, match="WIP limit"):
+        item_create(board, "Straight into Doing", status="doing")
     assert work_item_list(board, status="doing").count() == 3
 
 

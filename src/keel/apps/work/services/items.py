@@ -154,6 +154,18 @@ def validate_item(item: WorkItem) -> None:
         )
 
 
+def _check_wip(status: WorkflowStatus, what: str) -> None:
+    """Refuse one more item in a status that is at its WIP limit."""
+    if status.wip_limit is None:
+        return
+    count = WorkItem.objects.filter(status=status).count()
+    if count >= status.wip_limit:
+        raise ValidationError(
+            f"{status.name} already holds {count} item(s), its WIP limit; "
+            f"finish one before moving {what} there."
+        )
+
+
 @transaction.atomic
 def work_item_create(
     *,
@@ -209,6 +221,7 @@ def create_item(
     )
     if start is None:
         raise ValidationError(f"{project.key} has no workflow statuses; set up its workflow first.")
+    _check_wip(start, f"the new item “{values['title']}”")
     if values["type"] == ItemType.MILESTONE and values.get("duration_days") is None:
         values["duration_days"] = Decimal(0)
     if start.category == StatusCategory.DONE and "progress" not in fields:
@@ -351,13 +364,7 @@ def work_item_transition(
                 f"Only these roles may move {current.key} from {source.name} to "
                 f"{target.name}: {names}."
             )
-    if target.wip_limit is not None:
-        count = WorkItem.objects.filter(status=target).count()
-        if count >= target.wip_limit:
-            raise ValidationError(
-                f"{target.name} already holds {count} item(s), its WIP limit; "
-                f"finish one before moving {current.key} there."
-            )
+    _check_wip(target, current.key)
     current.status = target
     fields = ["status", "version", "updated_at"]
     rows = [("status", source.name, target.name, ChangeAction.TRANSITIONED)]
