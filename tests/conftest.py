@@ -12,6 +12,12 @@ SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
 @pytest.fixture
+def shared_data() -> Path:
+    """The folder of sample files from other tools (never copied into the repository)."""
+    return SHARED_DATA
+
+
+@pytest.fixture
 def user(db: Any) -> Any:
     """A plain signed-up user who belongs to nothing."""
     from tests.factories import UserFactory
