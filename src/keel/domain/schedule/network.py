@@ -320,8 +320,18 @@ def compile_network(network: Network) -> CompiledNetwork:
         or t.actual_finish is not None or t.deadline is not None
         for c, t in zip(ctype, tasks, strict=True)
     ]  # fmt: skip
-    for i in (i for i, flag in enumerate(special) if flag):
-        _validate_special(tasks[i])
+    special_ids = [i for i, flag in enumerate(special) if flag]
+    constraint_at: list[int | None] = [None] * n
+    deadline: list[int | None] = [None] * n
+    actual_start: list[int | None] = [None] * n
+    actual_finish: list[int | None] = [None] * n
+    for i in special_ids:
+        task = tasks[i]
+        _validate_special(task)
+        constraint_at[i] = _minutes(task.constraint.date)
+        deadline[i] = _minutes(task.deadline)
+        actual_start[i] = _minutes(task.actual_start)
+        actual_finish[i] = _minutes(task.actual_finish)
 
     deps = network.dependencies
     get = index.get
@@ -398,7 +408,6 @@ def compile_network(network: Network) -> CompiledNetwork:
     position = [0] * n
     for p, j in enumerate(order):
         position[j] = p
-    flagged = list(zip(tasks, special, strict=True))
     return CompiledNetwork(
         network=network,
         ids=ids,
@@ -413,10 +422,10 @@ def compile_network(network: Network) -> CompiledNetwork:
         special=special,
         inherited_start=inherited_start,
         constraint=ctype,
-        constraint_at=[_minutes(c.date) if c.date else None for c in constraints],
-        deadline=[_minutes(t.deadline) if f else None for t, f in flagged],
-        actual_start=[_minutes(t.actual_start) if f else None for t, f in flagged],
-        actual_finish=[_minutes(t.actual_finish) if f else None for t, f in flagged],
+        constraint_at=constraint_at,
+        deadline=deadline,
+        actual_start=actual_start,
+        actual_finish=actual_finish,
         link_pred=lpred,
         link_succ=lsucc,
         link_type=ltype,
@@ -436,8 +445,8 @@ def compile_network(network: Network) -> CompiledNetwork:
         position=position,
         summary_order=[j for j in order if summary[j]],
         work_tasks=[j for j in range(n) if not summary[j]],
-        alap=[j for j in range(n) if ctype[j] == ALAP and not summary[j]],
-        with_deadline=[j for j in range(n) if special[j] and tasks[j].deadline is not None],
+        alap=[j for j in special_ids if ctype[j] == ALAP and not summary[j]],
+        with_deadline=[j for j in special_ids if deadline[j] is not None],
         start=to_minutes(network.start),
         status=_minutes(network.status_date),
     )
