@@ -1,0 +1,1 @@
+"""Service tests: the Django apps on a real database."""
