@@ -1,1 +1,0 @@
-"""Keel test suite."""

@@ -1,1 +1,0 @@
-"""Service tests: the Django apps on a real database."""
