@@ -236,3 +236,16 @@ def test_item_list_filters(project, member_of):
     assert work_item_list(project, type="milestone").count() == 6
     assert work_item_list(project, parent=None).count() == 7
     assert work_item_list(project, status="todo").count() == 12
+
+
+def test_history_lists_take_one_query(project, django_assert_num_queries):
+    """The project history (newest first) and an item's history come with their actors in one
+    query each."""
+    item = item_create(project, "Blueprint")
+    for n in range(3):
+        work_item_update(actor=project.manager, item=item, version=None, progress=10 * (n + 1))
+    with django_assert_num_queries(1):
+        newest = [(r.actor.username, r.field, r.new) for r in project_history(project)][:1]
+    assert newest == [(project.manager.username, "progress", "30")]
+    with django_assert_num_queries(1):
+        assert [r.new for r in item_history(item)] == ["Blueprint", "10", "20", "30"]
