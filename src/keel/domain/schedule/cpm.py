@@ -359,8 +359,8 @@ def _floats(net: CompiledNetwork, out: Passes) -> None:
     ls = np.asarray(out.late_start, dtype=np.int64)
     lf = np.asarray(out.late_finish, dtype=np.int64)
     pre = np.asarray(out.pre, dtype=np.int64)
-    axis_id = np.asarray(net.axis_id, dtype=np.int64)
-    summary = np.asarray(net.summary, dtype=bool)
+    axis_id = net.arrays["axis_id"]
+    summary = net.arrays["summary"].astype(bool)
     state = np.asarray(out.state, dtype=np.int64)
     total = np.zeros(n, dtype=np.int64)
     es_off = np.zeros(n, dtype=np.int64)
@@ -384,9 +384,9 @@ def _floats(net: CompiledNetwork, out: Passes) -> None:
     free = total.copy()
     driver = np.full(n, -1, dtype=np.int64)
     if net.link_pred:
-        pred = np.asarray(net.link_pred, dtype=np.int64)
-        succ = np.asarray(net.link_succ, dtype=np.int64)
-        plain = np.asarray(net.plain, dtype=bool)
+        pred = net.arrays["link_pred"]
+        succ = net.arrays["link_succ"]
+        plain = net.arrays["plain"].astype(bool)
         cand = np.where(plain, ef[pred], np.asarray(out.link_candidate, dtype=np.int64))
         slack = np.zeros(len(pred), dtype=np.int64)
         succ_axis = axis_id[succ]
@@ -554,10 +554,10 @@ def build_schedule(net: CompiledNetwork, out: Passes, near_critical: int) -> Sch
         t.milestone or (w == 0 and not s) for t, w, s in zip(tasks, work, summary, strict=True)
     ]  # fmt: skip
     drivers = [None if d < 0 else ids[d] for d in out.driver]
-    on_path = np.flatnonzero(critical_a & ~np.asarray(summary, dtype=bool))
+    on_path = np.flatnonzero(critical_a & (net.arrays["summary"] == 0))
     if on_path.size:
         early = np.asarray(out.early_start, dtype=np.int64)[on_path]
-        position = np.asarray(net.position, dtype=np.int64)[on_path]
+        position = net.arrays["position"][on_path]
         path = on_path[np.lexsort((position, early))].tolist()
     else:
         path = []

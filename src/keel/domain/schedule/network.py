@@ -108,6 +108,7 @@ class CompiledNetwork:
     with_deadline: list[int]
     start: int
     status: int | None
+    arrays: dict[str, npt.NDArray[np.int64]]
 
 
 def _calendars(network: Network) -> dict[str, WorkingCalendar]:
@@ -449,6 +450,14 @@ def compile_network(network: Network) -> CompiledNetwork:
         with_deadline=[j for j in special_ids if deadline[j] is not None],
         start=to_minutes(network.start),
         status=_minutes(network.status_date),
+        arrays={
+            "axis_id": np.asarray(axis_id, dtype=np.int64),
+            "summary": np.asarray(summary, dtype=np.int64),
+            "link_pred": pred_a,
+            "link_succ": succ_a,
+            "plain": plain_a.astype(np.int64),
+            "position": np.asarray(position, dtype=np.int64),
+        },
     )
 
 
