@@ -1,6 +1,6 @@
 """Working calendars: hours with a lunch break, holidays, inheritance, China's 调休 days."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -216,3 +216,22 @@ def test_compiled_axis_offsets_agree_with_scalar_arithmetic():
     instants = [to_minutes(datetime(2025, 1, 20)) + 37 * k for k in range(2000)]
     vector = axis.offsets(np.asarray(instants, dtype=np.int64)).tolist()
     assert vector == [axis.offset(m) for m in instants]
+
+
+def test_threads_scheduling_far_apart_in_time_get_consistent_answers():
+    """Threads that grow a calendar's compiled axis at once still get exact arithmetic."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cal = WorkingCalendar("threads", week=(((540, 1080),),) * 5 + ((), ()))
+
+    def work(year: int) -> bool:
+        # 18 hours after Friday 17:00 (9-hour days) is Tuesday 17:00, in any year.
+        friday = next(
+            datetime(year, 6, d, 17) for d in range(1, 8) if date(year, 6, d).weekday() == 4
+        )
+        return cal.add_working_minutes(friday, 1080) == friday + timedelta(days=4)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(work, [1950, 2150, 1900, 2200, 2000, 2100] * 3))
+    assert all(results)
+    assert len(results) == 18

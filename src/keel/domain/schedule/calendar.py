@@ -13,6 +13,7 @@ passes work in integers. The axis grows on demand in both directions.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -610,9 +611,11 @@ CONTINUOUS: Final = ContinuousAxis()
 """The axis of elapsed durations."""
 
 
-@lru_cache(maxsize=64)
 def axis_for(calendar: WorkingCalendar) -> TimeAxis:
-    """Return the compiled, cached ``TimeAxis`` of ``calendar``.
+    """Return the compiled, cached ``TimeAxis`` of ``calendar`` for the calling thread.
+
+    An axis grows in place when a plan reaches past it, so each thread gets its own copy
+    rather than sharing one that another thread may be extending.
 
     Examples
     --------
@@ -621,5 +624,10 @@ def axis_for(calendar: WorkingCalendar) -> TimeAxis:
     ...     to_minutes(datetime(2025, 3, 3, 9, 0)))
     480
     """
+    return _axis_for(calendar, threading.get_ident())
+
+
+@lru_cache(maxsize=128)
+def _axis_for(calendar: WorkingCalendar, thread: int) -> TimeAxis:
     first = date(2020, 1, 1).toordinal()
     return TimeAxis(calendar, first, first + 366 * 8)
