@@ -239,6 +239,40 @@ def _csr(
     return flat, pointers
 
 
+def _outline_order(
+    parent: list[int],
+    children: list[list[int]],
+    tails: npt.NDArray[np.int64],
+    heads: npt.NDArray[np.int64],
+) -> list[int] | None:
+    """The plan's own outline order with each summary after its children, if it is already
+    topological (as in most plans, whose links point down the list); else None.
+
+    Checking costs one vectorised comparison, far less than Kahn's algorithm.
+    """
+    n = len(parent)
+    if any(children):
+        order: list[int] = []
+        stack = [(root, False) for root in reversed(range(n)) if parent[root] < 0]
+        while stack:
+            node, expanded = stack.pop()
+            kids = children[node]
+            if expanded or not kids:
+                order.append(node)
+            else:
+                stack.append((node, True))
+                stack.extend([(c, False) for c in reversed(kids)])
+        if len(order) != n:  # tasks in a WBS loop are not reachable from a root
+            return None
+    else:
+        order = list(range(n))
+    position = np.empty(n, dtype=np.int64)
+    position[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+    if tails.size and not bool(np.all(position[tails] < position[heads])):
+        return None
+    return order
+
+
 def _topological_order(
     n: int, tails: npt.NDArray[np.int64], heads: npt.NDArray[np.int64], ids: list[str]
 ) -> list[int]:
@@ -397,10 +431,12 @@ def compile_network(network: Network) -> CompiledNetwork:
     out_link, out_link_ptr = _csr(pred_a[~plain_a], link_ids[~plain_a], n)
     parent_a = np.asarray(parent, dtype=np.int64)
     kids = np.flatnonzero(parent_a >= 0)
+    tails = np.concatenate([pred_a, kids])
+    heads = np.concatenate([succ_a, parent_a[kids]])
     try:
-        order = _topological_order(
-            n, np.concatenate([pred_a, kids]), np.concatenate([succ_a, parent_a[kids]]), ids
-        )
+        order = _outline_order(parent, children, tails, heads)
+        if order is None:
+            order = _topological_order(n, tails, heads, ids)
     except CycleError:
         if not summary_links:
             _check_wbs(parent, ids)  # a WBS loop is reported as such, not as a link loop
