@@ -416,13 +416,13 @@ def compile_network(network: Network) -> CompiledNetwork:
             deps, lpred, lsucc, ltype, llag, lpct, parent, children, summary
         )
 
-    plain = [
-        t == FS and not lag and pct is None
-        for t, lag, pct in zip(ltype, llag, lpct, strict=True)
-    ]  # fmt: skip
     pred_a = np.asarray(lpred, dtype=np.int64)
     succ_a = np.asarray(lsucc, dtype=np.int64)
-    plain_a = np.asarray(plain, dtype=bool)
+    # A plain link is FS without lag: the passes take those with one max()/min() call.
+    plain_a = (np.asarray(ltype, dtype=np.int64) == FS) & (np.asarray(llag, dtype=np.int64) == 0)
+    if lpct.count(None) != len(lpct):
+        plain_a &= np.asarray([pct is None for pct in lpct], dtype=bool)
+    plain: list[bool] = plain_a.tolist()
     link_ids = np.arange(len(lpred), dtype=np.int64)
     fs_pred, fs_pred_ptr = _csr(succ_a[plain_a], pred_a[plain_a], n)
     fs_pred_link, _ = _csr(succ_a[plain_a], link_ids[plain_a], n)
@@ -442,9 +442,9 @@ def compile_network(network: Network) -> CompiledNetwork:
             _check_wbs(parent, ids)  # a WBS loop is reported as such, not as a link loop
         raise
 
-    position = [0] * n
-    for p, j in enumerate(order):
-        position[j] = p
+    position_a = np.empty(n, dtype=np.int64)
+    position_a[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+    position: list[int] = position_a.tolist()
     return CompiledNetwork(
         network=network,
         ids=ids,
@@ -492,7 +492,7 @@ def compile_network(network: Network) -> CompiledNetwork:
             "link_pred": pred_a,
             "link_succ": succ_a,
             "plain": plain_a.astype(np.int64),
-            "position": np.asarray(position, dtype=np.int64),
+            "position": position_a,
         },
     )
 
