@@ -554,6 +554,31 @@ class TimeAxis:
         i = bisect.bisect_right(cum, w) - 1
         return starts[i] + w - cum[i], finish
 
+    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
+        if self._arrays is None:
+            self._arrays = tuple(
+                np.asarray(column, dtype=np.int64) for column in (self.starts, self.ends, self.cum)
+            )
+        return self._arrays
+
+    def starts_at(self, work: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Vectorised ``at_start``."""
+        if work.size:
+            self._ensure_offset(int(work.min()), int(work.max()) + 1)
+        starts, _, cum = self._columns()
+        i = np.searchsorted(cum, work, side="right") - 1
+        result: npt.NDArray[np.int64] = starts[i] + work - cum[i]
+        return result
+
+    def finishes_at(self, work: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Vectorised ``at_finish``."""
+        if work.size:
+            self._ensure_offset(int(work.min()) - 1, int(work.max()))
+        starts, _, cum = self._columns()
+        i = np.searchsorted(cum, work, side="left") - 1
+        result: npt.NDArray[np.int64] = starts[i] + work - cum[i]
+        return result
+
     def offsets(self, minutes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Vectorised ``offset`` for many instants."""
         if minutes.size:

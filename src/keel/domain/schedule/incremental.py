@@ -13,6 +13,8 @@ import gc
 import heapq
 from dataclasses import replace
 
+import numpy as np
+
 from keel.domain.errors import UnknownReferenceError, ValidationError
 from keel.domain.schedule.cpm import (
     Passes,
@@ -71,6 +73,20 @@ class Rescheduler:
         for p, kids in enumerate(net.children):
             for c in kids:
                 self._parent[c] = p
+        # When every late date follows from the project finish alone (one calendar, no
+        # constraints, deadlines, progress or links out of summaries), a moved finish shifts
+        # every late date by the same working time: no backward pass over the whole plan.
+        work_axes = {net.axis_id[t] for t in net.work_tasks}
+        self._shiftable = (
+            len(work_axes) == 1
+            and 0 not in work_axes
+            and not any(net.special)
+            and not any(
+                net.fs_succ_ptr[s] != net.fs_succ_ptr[s + 1]
+                or net.out_link_ptr[s] != net.out_link_ptr[s + 1]
+                for s in net.summary_order
+            )
+        )
 
     @property
     def schedule(self) -> Schedule:
@@ -124,7 +140,17 @@ class Rescheduler:
         try:
             moved = self._forward_from(j)
             finish = project_finish(net, out)
-            if finish != out.project_finish:
+            if finish != out.project_finish and self._shiftable:
+                old_finish, out.project_finish = out.project_finish, finish
+                milestones = self._shift_late_dates(old_finish, finish)
+                parents = {self._parent[t] for t in moved} - {-1}
+                # Recomputed milestones may already reflect the new duration: their
+                # predecessors are revisited too.
+                self._backward_from({j, *moved, *parents, *milestones})
+                _late_rollup(net, out)
+                _floats(net, out)
+                finish_up(net, out)
+            elif finish != out.project_finish:
                 out.project_finish = finish
                 _backward(net, out, reversed(net.order))
                 _late_rollup(net, out)
@@ -142,6 +168,25 @@ class Rescheduler:
             if collecting:
                 gc.enable()
         return self._schedule
+
+    def _shift_late_dates(self, old_finish: int, new_finish: int) -> list[int]:
+        """Move every late date by the working time the project finish moved (see __init__).
+
+        Work tasks' late dates are at the start or end of a working minute, so shifting their
+        offsets is exact; milestones may sit at either, so they are recomputed.
+        """
+        net, out = self._net, self._out
+        ax = net.axis[net.work_tasks[0]]
+        delta = ax.offset(new_finish) - ax.offset(old_finish)
+        late_start = np.asarray(out.late_start, dtype=np.int64)
+        late_finish = np.asarray(out.late_finish, dtype=np.int64)
+        out.late_start[:] = ax.starts_at(ax.offsets(late_start) + delta).tolist()
+        out.late_finish[:] = ax.finishes_at(ax.offsets(late_finish) + delta).tolist()
+        duration, summary = net.duration, net.summary
+        milestones = [t for t in reversed(net.order) if not duration[t] and not summary[t]]
+        if milestones:
+            _backward(net, out, milestones)
+        return milestones
 
     def _with_ancestors(self, tasks: set[int]) -> set[int]:
         found = set(tasks)
