@@ -142,11 +142,10 @@ class Rescheduler:
             finish = project_finish(net, out)
             if finish != out.project_finish and self._shiftable:
                 old_finish, out.project_finish = out.project_finish, finish
-                milestones = self._shift_late_dates(old_finish, finish)
-                parents = {self._parent[t] for t in moved} - {-1}
-                # Recomputed milestones may already reflect the new duration: their
-                # predecessors are revisited too.
-                self._backward_from({j, *moved, *parents, *milestones})
+                # Late dates here depend on the finish and the durations only, so after the
+                # shift only the changed task and what lies before it need revisiting.
+                self._shift_late_dates(old_finish, finish, j)
+                self._backward_from({j})
                 _late_rollup(net, out)
                 _floats(net, out)
                 finish_up(net, out)
@@ -169,11 +168,13 @@ class Rescheduler:
                 gc.enable()
         return self._schedule
 
-    def _shift_late_dates(self, old_finish: int, new_finish: int) -> list[int]:
+    def _shift_late_dates(self, old_finish: int, new_finish: int, changed: int) -> None:
         """Move every late date by the working time the project finish moved (see __init__).
 
         Work tasks' late dates are at the start or end of a working minute, so shifting their
-        offsets is exact; milestones may sit at either, so they are recomputed.
+        offsets is exact; milestones may sit at either, so they are recomputed. The result is
+        what a full backward pass gives with the old durations; the ``changed`` task is left
+        to the caller (recomputing it here would mix the new duration in).
         """
         net, out = self._net, self._out
         ax = net.axis[net.work_tasks[0]]
@@ -183,10 +184,11 @@ class Rescheduler:
         out.late_start[:] = ax.starts_at(ax.offsets(late_start) + delta).tolist()
         out.late_finish[:] = ax.finishes_at(ax.offsets(late_finish) + delta).tolist()
         duration, summary = net.duration, net.summary
-        milestones = [t for t in reversed(net.order) if not duration[t] and not summary[t]]
+        milestones = [
+            t for t in reversed(net.order) if not duration[t] and not summary[t] and t != changed
+        ]
         if milestones:
             _backward(net, out, milestones)
-        return milestones
 
     def _with_ancestors(self, tasks: set[int]) -> set[int]:
         found = set(tasks)
