@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -200,65 +201,88 @@ class Rescheduler:
                 p = parent[p]
         return found
 
-    def _successors(self, t: int) -> list[int]:
-        net = self._net
-        found = net.fs_succ[net.fs_succ_ptr[t] : net.fs_succ_ptr[t + 1]]
-        found += [
-            net.link_succ[k] for k in net.out_link[net.out_link_ptr[t] : net.out_link_ptr[t + 1]]
-        ]
-        if self._parent[t] >= 0:
-            found.append(self._parent[t])
-        return found
-
-    def _predecessors(self, t: int) -> list[int]:
-        net = self._net
-        found = net.fs_pred[net.fs_pred_ptr[t] : net.fs_pred_ptr[t + 1]]
-        found += [
-            net.link_pred[k] for k in net.in_link[net.in_link_ptr[t] : net.in_link_ptr[t + 1]]
-        ]
-        if net.summary[t]:
-            found += net.children[t]
-        return found
-
     def _forward_from(self, j: int) -> set[int]:
         """Redo early dates from ``j`` on; return the tasks whose early dates changed."""
-        net, out, position = self._net, self._out, self._position
-        es, ef, work = out.early_start, out.early_finish, out.work
+        moved: set[int] = set()
+        _forward(self._net, self._out, self._walk_forward(j, moved))
+        return moved
+
+    def _walk_forward(self, j: int, moved: set[int]) -> Iterator[int]:
+        """Yield tasks in topological order, from ``j`` on, while their inputs keep moving.
+
+        The forward pass handles each yielded task before the walk resumes, so the walk can
+        see whether the task moved and, only then, queue its successors.
+        """
+        net, out, position, parent = self._net, self._out, self._position, self._parent
+        es, ef, work, order = out.early_start, out.early_finish, out.work, net.order
+        fs_succ, fs_ptr, out_link, out_ptr = (
+            net.fs_succ,
+            net.fs_succ_ptr,
+            net.out_link,
+            net.out_link_ptr,
+        )
+        link_succ = net.link_succ
+        push, pop = heapq.heappush, heapq.heappop
         heap = [position[j]]
         done: set[int] = set()
-        moved: set[int] = set()
         while heap:
-            t = net.order[heapq.heappop(heap)]
+            t = order[pop(heap)]
             if t in done:
                 continue
             done.add(t)
             before = (es[t], ef[t], work[t])
-            _forward(net, out, (t,))
+            yield t
             if (es[t], ef[t], work[t]) != before or t == j:
                 moved.add(t)
-                for s in self._successors(t):
-                    heapq.heappush(heap, position[s])
-        return moved
+                for s in fs_succ[fs_ptr[t] : fs_ptr[t + 1]]:
+                    push(heap, position[s])
+                for k in out_link[out_ptr[t] : out_ptr[t + 1]]:
+                    push(heap, position[link_succ[k]])
+                if parent[t] >= 0:
+                    push(heap, position[parent[t]])
 
     def _backward_from(self, start: set[int]) -> set[int]:
         """Redo late dates of ``start`` and of predecessors whose bounds changed; return those
         whose late dates changed."""
+        changed: set[int] = set()
+        _backward(self._net, self._out, self._walk_backward(start, changed))
+        return changed
+
+    def _walk_backward(self, start: set[int], changed: set[int]) -> Iterator[int]:
+        """The backward twin of ``_walk_forward``."""
         net, out, position = self._net, self._out, self._position
-        ls, lf, caps = out.late_start, out.late_finish, out.caps
+        ls, lf, caps, order, summary = (
+            out.late_start,
+            out.late_finish,
+            out.caps,
+            net.order,
+            net.summary,
+        )
+        fs_pred, fs_ptr, in_link, in_ptr = (
+            net.fs_pred,
+            net.fs_pred_ptr,
+            net.in_link,
+            net.in_link_ptr,
+        )
+        link_pred, children = net.link_pred, net.children
+        push, pop = heapq.heappush, heapq.heappop
         heap = [-position[t] for t in start]
         heapq.heapify(heap)
         done: set[int] = set()
-        changed: set[int] = set()
         while heap:
-            t = net.order[-heapq.heappop(heap)]
+            t = order[-pop(heap)]
             if t in done:
                 continue
             done.add(t)
             before = (ls[t], lf[t], caps.get(t))
-            _backward(net, out, (t,))
+            yield t
             if (ls[t], lf[t], caps.get(t)) != before:
                 changed.add(t)
-            if t in changed or net.summary[t] or t in start:
-                for p in self._predecessors(t):
-                    heapq.heappush(heap, -position[p])
-        return changed
+            if t in changed or summary[t] or t in start:
+                for p in fs_pred[fs_ptr[t] : fs_ptr[t + 1]]:
+                    push(heap, -position[p])
+                for k in in_link[in_ptr[t] : in_ptr[t + 1]]:
+                    push(heap, -position[link_pred[k]])
+                if summary[t]:
+                    for c in children[t]:
+                        push(heap, -position[c])
