@@ -615,7 +615,7 @@ def schedule(network: Network, *, near_critical: int = 0) -> Schedule:
 
     Examples
     --------
-    >>> import gc
+    >>> from datetime import datetime
     >>> from keel.domain.schedule import Dependency, Network, Task
     >>> net = Network(
     ...     tasks=(Task("a", duration=480), Task("b", duration=480)),
