@@ -32,7 +32,19 @@ from keel.domain.schedule.network import (
 )
 from keel.domain.schedule.result import TaskTable
 
-__all__ = ["Passes", "run_passes", "schedule"]
+__all__ = [
+    "Passes",
+    "backward_pass",
+    "build_schedule",
+    "finish_up",
+    "float_pass",
+    "floats_for",
+    "forward_pass",
+    "late_rollup",
+    "project_finish",
+    "run_passes",
+    "schedule",
+]
 
 _FAR_PAST = -(1 << 60)
 _FAR_FUTURE = 1 << 60
@@ -86,7 +98,7 @@ class Passes:
         self.snapped_start: dict[int, int] = {}
 
 
-def _forward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None:
+def forward_pass(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None:
     """Early dates for the tasks of ``sequence`` (a topological order, or part of one)."""
     es, ef, work, pre = out.early_start, out.early_finish, out.work, out.pre
     lag_of, cand_of = out.lag, out.link_candidate
@@ -245,7 +257,7 @@ def _progress(net: CompiledNetwork, out: Passes, j: int, best: int) -> None:
     out.work[j] = done + remaining
 
 
-def _backward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None:
+def backward_pass(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> None:
     """Late dates for the tasks of ``sequence`` (a reversed topological order, or part)."""
     es, ls, lf, state = out.early_start, out.late_start, out.late_finish, out.state
     lag_of = out.lag
@@ -295,7 +307,7 @@ def _backward(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> Non
             ls[j] = lf[j] = lf_bound
 
 
-def _late_rollup(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -> None:
+def late_rollup(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -> None:
     """Late dates of summary tasks (all, or those in ``only``): their children's span."""
     ls, lf, children = out.late_start, out.late_finish, net.children
     summaries = net.summary_order
@@ -351,7 +363,7 @@ def _special_backward(
     return lf_bound, ls_bound
 
 
-def _floats(net: CompiledNetwork, out: Passes) -> None:
+def float_pass(net: CompiledNetwork, out: Passes) -> None:
     """Total float, free float and driving predecessors, vectorised per calendar."""
     n = len(net.ids)
     es = np.asarray(out.early_start, dtype=np.int64)
@@ -413,7 +425,7 @@ def _floats(net: CompiledNetwork, out: Passes) -> None:
 def floats_for(net: CompiledNetwork, out: Passes, moved: set[int], changed_late: set[int]) -> None:
     """Update floats and drivers after only ``moved`` (early) and ``changed_late`` moved.
 
-    The scalar twin of ``_floats`` for incremental re-scheduling; it gives the same numbers.
+    The scalar twin of ``float_pass`` for incremental re-scheduling; it gives the same numbers.
     """
     es, ef, ls, lf, pre = (
         out.early_start,
@@ -486,11 +498,11 @@ def run_passes(net: CompiledNetwork) -> Passes:
         Early/late/scheduled dates in epoch minutes, floats in working minutes.
     """
     out = Passes(len(net.ids), len(net.link_pred))
-    _forward(net, out, net.order)
+    forward_pass(net, out, net.order)
     out.project_finish = project_finish(net, out)
-    _backward(net, out, reversed(net.order))
-    _late_rollup(net, out)
-    _floats(net, out)
+    backward_pass(net, out, reversed(net.order))
+    late_rollup(net, out)
+    float_pass(net, out)
     finish_up(net, out)
     return out
 

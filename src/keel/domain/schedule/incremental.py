@@ -19,13 +19,13 @@ import numpy as np
 from keel.domain.errors import UnknownReferenceError, ValidationError
 from keel.domain.schedule.cpm import (
     Passes,
-    _backward,
-    _floats,
-    _forward,
-    _late_rollup,
+    backward_pass,
     build_schedule,
     finish_up,
+    float_pass,
     floats_for,
+    forward_pass,
+    late_rollup,
     project_finish,
     run_passes,
 )
@@ -147,20 +147,20 @@ class Rescheduler:
                 # shift only the changed task and what lies before it need revisiting.
                 self._shift_late_dates(old_finish, finish, j)
                 self._backward_from({j})
-                _late_rollup(net, out)
-                _floats(net, out)
+                late_rollup(net, out)
+                float_pass(net, out)
                 finish_up(net, out)
             elif finish != out.project_finish:
                 out.project_finish = finish
-                _backward(net, out, reversed(net.order))
-                _late_rollup(net, out)
-                _floats(net, out)
+                backward_pass(net, out, reversed(net.order))
+                late_rollup(net, out)
+                float_pass(net, out)
                 finish_up(net, out)
             else:
                 parents = {self._parent[t] for t in moved} - {-1}
                 changed_late = self._backward_from({j, *moved, *parents})
                 touched = self._with_ancestors(moved | changed_late)
-                _late_rollup(net, out, touched)
+                late_rollup(net, out, touched)
                 floats_for(net, out, moved, changed_late)
                 finish_up(net, out, touched)
             self._schedule = build_schedule(net, out, self._near_critical)
@@ -189,7 +189,7 @@ class Rescheduler:
             t for t in reversed(net.order) if not duration[t] and not summary[t] and t != changed
         ]
         if milestones:
-            _backward(net, out, milestones)
+            backward_pass(net, out, milestones)
 
     def _with_ancestors(self, tasks: set[int]) -> set[int]:
         found = set(tasks)
@@ -204,7 +204,7 @@ class Rescheduler:
     def _forward_from(self, j: int) -> set[int]:
         """Redo early dates from ``j`` on; return the tasks whose early dates changed."""
         moved: set[int] = set()
-        _forward(self._net, self._out, self._walk_forward(j, moved))
+        forward_pass(self._net, self._out, self._walk_forward(j, moved))
         return moved
 
     def _walk_forward(self, j: int, moved: set[int]) -> Iterator[int]:
@@ -245,7 +245,7 @@ class Rescheduler:
         """Redo late dates of ``start`` and of predecessors whose bounds changed; return those
         whose late dates changed."""
         changed: set[int] = set()
-        _backward(self._net, self._out, self._walk_backward(start, changed))
+        backward_pass(self._net, self._out, self._walk_backward(start, changed))
         return changed
 
     def _walk_backward(self, start: set[int], changed: set[int]) -> Iterator[int]:
