@@ -3,6 +3,8 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from keel.domain.errors import CalendarError
 from keel.domain.schedule import WorkingCalendar, holiday_calendar, standard_calendar
@@ -235,3 +237,24 @@ def test_threads_scheduling_far_apart_in_time_get_consistent_answers():
         results = list(pool.map(work, [1950, 2150, 1900, 2200, 2000, 2100] * 3))
     assert all(results)
     assert len(results) == 18
+
+
+CN_2025 = holiday_calendar("CN", years=[2024, 2025, 2026])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2024, 6, 1), max_value=datetime(2026, 6, 1)),
+    st.integers(min_value=-20_000, max_value=20_000),
+    st.sampled_from([standard_calendar(), CN_2025]),
+)
+def test_adding_working_minutes_is_measured_back_exactly(start, minutes, cal):
+    """Whatever the instant and amount, counting back to the result gives the same minutes,
+    and the result is the end (adding) or start (subtracting) of a working minute."""
+    start = start.replace(second=0, microsecond=0)
+    result = cal.add_working_minutes(start, minutes)
+    assert cal.working_minutes_between(start, result) == minutes
+    if minutes > 0:  # the end of a working minute
+        assert cal.previous_working_instant(result) == result
+    elif minutes < 0:  # the start of a working minute
+        assert cal.next_working_instant(result) == result
