@@ -59,9 +59,7 @@ def test_changing_a_duration_moves_the_successors(plan, django_capture_on_commit
     """Lengthening A by a day pushes B and the milestone a working day later (over the weekend)."""
     project, a, b, _c, m = plan
     with django_capture_on_commit_callbacks(execute=True):
-        work_item_update(
-            actor=project.manager, item=a, version=fresh(a).version, duration_days=4
-        )
+        work_item_update(actor=project.manager, item=a, version=fresh(a).version, duration_days=4)
     assert fresh(b).early_start == at(6, 9)
     assert fresh(m).early_finish == at(9, 18)
 
