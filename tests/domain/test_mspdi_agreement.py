@@ -12,8 +12,7 @@ stored dates span) so that their successors can still be compared:
 * manually scheduled tasks (``<Manual>1``): their dates are typed in by the user;
 * resource-driven tasks: tasks with a resource assignment whose stored dates do not span
   their duration on the task calendar, because assignment work, units, contours and resource
-  calendars set them.
-
+  calendars set them;
 * summary tasks whose start or finish rolls up from an excluded task.
 
 Every other task must match Project's stored start and finish exactly (the report also prints
