@@ -68,6 +68,7 @@ ROUTES: dict[tuple[str, str], tuple[str, Permission | None]] = {
     ("GET", "/projects/{key}/labels"): (PROJECT, P.ITEM_VIEW),
     ("GET", "/projects/{key}/items"): (PROJECT, P.ITEM_VIEW),
     ("POST", "/projects/{key}/items"): (PROJECT, P.ITEM_CREATE),
+    ("POST", "/projects/{key}/schedule"): (PROJECT, P.SCHEDULE_RUN),
     ("GET", "/projects/{key}/items/{item_key}"): (PROJECT, P.ITEM_VIEW),
     ("PATCH", "/projects/{key}/items/{item_key}"): (PROJECT, P.ITEM_EDIT),
     ("DELETE", "/projects/{key}/items/{item_key}"): (PROJECT, P.ITEM_DELETE),

@@ -17,7 +17,7 @@ from ninja import NinjaAPI
 from keel.api.auth import AUTH
 from keel.api.concurrency import set_etag
 from keel.api.errors import error_body, register_exception_handlers
-from keel.api.routers import accounts, dependencies, projects, work, workflow
+from keel.api.routers import accounts, dependencies, projects, schedule, work, workflow
 
 __all__ = ["api"]
 
@@ -147,3 +147,4 @@ api.add_router("", projects.router)
 api.add_router("", work.router)
 api.add_router("", dependencies.router)
 api.add_router("", workflow.router)
+api.add_router("", schedule.router)

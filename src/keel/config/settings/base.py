@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its bundled Swagger UI assets keep /api/v1/docs working offline
     "keel.apps.accounts",
     "keel.apps.projects",
     "keel.apps.work",
