@@ -24,7 +24,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 echo "== static checks"
 ruff check .
-ruff format --check .
+ruff format --check src tests benchmarks
 mypy
 lint-imports
 DJANGO_SETTINGS_MODULE=keel.config.settings.test python -m django makemigrations --check --dry-run
