@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from keel.apps.accounts.models import User
+from keel.apps.checks import check_fields, check_version
 from keel.apps.projects.access import (
     Permission,
     access_portfolio,
@@ -25,7 +26,7 @@ from keel.apps.projects.models import (
     ProjectMembership,
     Role,
 )
-from keel.domain.errors import ConflictError, ValidationError
+from keel.domain.errors import ValidationError
 
 __all__ = [
     "membership_add",
@@ -62,27 +63,6 @@ PROJECT_FIELDS = frozenset(
 )
 
 
-def _check_fields(fields: dict[str, Any], allowed: frozenset[str], what: str) -> None:
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        raise ValidationError(
-            f"Unknown {what} field(s): {', '.join(unknown)}. "
-            f"Allowed: {', '.join(sorted(allowed))}.",
-            details={"fields": unknown},
-        )
-
-
-def _check_version(current: int, given: int | None, what: str) -> None:
-    if given is None:
-        return
-    if int(given) != current:
-        raise ConflictError(
-            f"{what} was changed by someone else (version {current}, yours {given}). "
-            "Reload and try again.",
-            details={"current_version": current},
-        )
-
-
 # --- portfolios and programs -------------------------------------------------------------
 
 
@@ -105,10 +85,10 @@ def portfolio_update(
     *, actor: User, portfolio: Portfolio, version: int | None, **fields: Any
 ) -> Portfolio:
     """Change a portfolio's name, slug or description (portfolio PMO administrators)."""
-    _check_fields(fields, PORTFOLIO_FIELDS, "portfolio")
+    check_fields(fields, PORTFOLIO_FIELDS, "portfolio")
     access_portfolio(actor, portfolio.pk, Permission.PORTFOLIO_EDIT)
     current = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
-    _check_version(current.version, version, f"Portfolio {current.name}")
+    check_version(current.version, version, f"Portfolio {current.name}")
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
@@ -169,10 +149,10 @@ def program_create(
 @transaction.atomic
 def program_update(*, actor: User, program: Program, version: int | None, **fields: Any) -> Program:
     """Change a program's name or description."""
-    _check_fields(fields, PROGRAM_FIELDS, "program")
+    check_fields(fields, PROGRAM_FIELDS, "program")
     access_program(actor, program.pk, Permission.PORTFOLIO_EDIT)
     current = Program.objects.select_for_update().get(pk=program.pk)
-    _check_version(current.version, version, f"Program {current.name}")
+    check_version(current.version, version, f"Program {current.name}")
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
@@ -209,7 +189,7 @@ def project_create(
     """
     from keel.apps.projects.templates import TEMPLATES, template_apply
 
-    _check_fields(fields, PROJECT_FIELDS - {"program"}, "project")
+    check_fields(fields, PROJECT_FIELDS - {"program"}, "project")
     access_portfolio(actor, portfolio.pk, Permission.PROJECT_CREATE)
     if template not in TEMPLATES:
         raise ValidationError(f"Unknown template {template!r}; use one of: {', '.join(TEMPLATES)}.")
@@ -239,10 +219,10 @@ def project_create(
 @transaction.atomic
 def project_update(*, actor: User, project: Project, version: int | None, **fields: Any) -> Project:
     """Change a project's fields; a stale ``version`` raises ConflictError and changes nothing."""
-    _check_fields(fields, PROJECT_FIELDS, "project")
+    check_fields(fields, PROJECT_FIELDS, "project")
     access_project(actor, project.pk, Permission.PROJECT_EDIT)
     current = Project.objects.select_for_update().get(pk=project.pk)
-    _check_version(current.version, version, f"Project {current.key}")
+    check_version(current.version, version, f"Project {current.key}")
     program = fields.get("program")
     if program is not None and program.portfolio_id != current.portfolio_id:
         raise ValidationError(f"Program {program.name} belongs to another portfolio.")
@@ -268,7 +248,7 @@ def project_delete(*, actor: User, project: Project, version: int | None = None)
     """Delete a project with all its work items, dependencies, comments and history."""
     access_project(actor, project.pk, Permission.PROJECT_DELETE)
     current = Project.objects.select_for_update().get(pk=project.pk)
-    _check_version(current.version, version, f"Project {current.key}")
+    check_version(current.version, version, f"Project {current.key}")
     current.delete()
 
 

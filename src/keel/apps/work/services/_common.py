@@ -1,4 +1,4 @@
-"""Helpers shared by the work services: audit rows, value display, version checks."""
+"""Helpers shared by the work services: audit rows and how values read in the history."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.db import models
 from keel.apps.accounts.models import User
 from keel.apps.projects.models import Project
 from keel.apps.work.models import ChangeAction, ItemChange, WorkItem
-from keel.domain.errors import ConflictError, ValidationError
 
 
 def display(value: Any) -> str:
@@ -62,27 +61,3 @@ def record(
 def record_many(rows: Iterable[ItemChange]) -> None:
     """Write several audit rows in one statement."""
     ItemChange.objects.bulk_create(list(rows))
-
-
-def check_fields(fields: dict[str, Any], allowed: Iterable[str], what: str) -> None:
-    """Refuse unknown field names with a message that lists the allowed ones."""
-    allowed_set = set(allowed)
-    unknown = sorted(set(fields) - allowed_set)
-    if unknown:
-        raise ValidationError(
-            f"Unknown {what} field(s): {', '.join(unknown)}. "
-            f"Allowed: {', '.join(sorted(allowed_set))}.",
-            details={"fields": unknown},
-        )
-
-
-def check_version(current: int, given: int | None, what: str) -> None:
-    """Raise ConflictError when ``given`` is not the stored version (None skips the check)."""
-    if given is None:
-        return
-    if int(given) != current:
-        raise ConflictError(
-            f"{what} was changed by someone else (version {current}, yours {given}). "
-            "Reload and try again.",
-            details={"current_version": current},
-        )

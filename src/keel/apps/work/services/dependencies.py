@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from keel.apps.accounts.models import User
+from keel.apps.checks import check_version
 from keel.apps.projects.access import Permission, access_project
 from keel.apps.work.models import (
     MAX_LAG_DAYS,
@@ -19,7 +20,6 @@ from keel.apps.work.models import (
     WorkItem,
 )
 from keel.apps.work.scheduling import schedule_request
-from keel.apps.work.services._common import check_version
 from keel.domain.errors import CycleError, ValidationError
 
 __all__ = ["dependency_create", "dependency_delete", "dependency_update"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from keel.apps.accounts.models import User
+from keel.apps.checks import check_fields, check_version
 from keel.apps.projects.access import Permission, access_project, project_roles
 from keel.apps.projects.models import Project, ProjectMembership, Role
 from keel.apps.work.models import (
@@ -23,7 +24,7 @@ from keel.apps.work.models import (
     WorkItem,
 )
 from keel.apps.work.scheduling import schedule_request
-from keel.apps.work.services._common import check_fields, check_version, display, record
+from keel.apps.work.services._common import display, record
 from keel.apps.work.services.wbs import _order, _place, outline_recompute, sort_key
 from keel.domain.errors import ValidationError
 

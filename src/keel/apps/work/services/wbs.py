@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from django.db import connection, transaction
 
 from keel.apps.accounts.models import User
+from keel.apps.checks import check_version
 from keel.apps.projects.access import Permission, access_project
 from keel.apps.projects.models import Project
 from keel.apps.work.models import ChangeAction, ItemChange, WorkItem
 from keel.apps.work.scheduling import schedule_request
-from keel.apps.work.services._common import check_version, display
+from keel.apps.work.services._common import display
 from keel.domain.errors import CycleError, ValidationError
 
 __all__ = [

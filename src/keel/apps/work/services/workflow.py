@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from keel.apps.accounts.models import User
+from keel.apps.checks import check_fields, check_version
 from keel.apps.projects.access import Permission, access_project
 from keel.apps.projects.models import Project, Role
 from keel.apps.work.models import (
@@ -18,7 +19,6 @@ from keel.apps.work.models import (
     WorkflowTransition,
     WorkItem,
 )
-from keel.apps.work.services._common import check_fields, check_version
 from keel.domain.errors import ValidationError
 
 __all__ = [
