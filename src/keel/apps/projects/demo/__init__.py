@@ -1,7 +1,8 @@
 """Load the deterministic demo portfolio through the normal services.
 
 Everything goes through the same services a user's own data does, so the demo obeys every rule
-(workflows, WBS, cycle checks, audit history). Content lives in ``demo_content``.
+(workflows, WBS, cycle checks, audit history). The people and the portfolio are in
+``content``; each project has its own module (``dcm``, ``mba``, ``erp``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from keel.apps.accounts.models import Team, User
 from keel.apps.accounts.services import team_create, team_member_add, user_create
-from keel.apps.projects import demo_content as content
+from keel.apps.projects.demo import content
 from keel.apps.projects.models import Portfolio, Project, ProjectMembership
 from keel.apps.projects.services import (
     membership_add,
