@@ -1,0 +1,26 @@
+"""The portfolio page: every project the user may see, filtered and sorted, with progress."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from keel.apps.projects.models import Health, Methodology, ProjectStatus
+from keel.apps.projects.overview import parse_portfolio_query, portfolio_project_list
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    query = parse_portfolio_query(request.GET)
+    projects = portfolio_project_list(request.user, query)
+    template = "keel/portfolio/_partial.html" if request.htmx else "keel/portfolio/page.html"
+    return render(
+        request,
+        template,
+        {
+            "projects": projects,
+            "query": query,
+            "statuses": ProjectStatus.choices,
+            "healths": Health.choices,
+            "methodologies": Methodology.choices,
+        },
+    )
