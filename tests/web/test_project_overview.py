@@ -1,0 +1,100 @@
+"""A project's Overview tab: goals, scope, dates, milestones, progress, recent activity."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from tests.factories import ProjectFactory, item_create
+
+from keel.apps.work.models import ItemChange, WorkItem
+from keel.apps.work.scheduling import schedule_recalculate
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(key):
+    return reverse("keel-web:project-overview", args=[key])
+
+
+def test_non_member_gets_404(client, project, user):
+    """Someone outside the project cannot tell it exists."""
+    client.force_login(user)
+    assert client.get(_url(project.key)).status_code == 404
+    assert client.get(_url("NOPE")).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, project):
+    """The overview asks for a sign-in first."""
+    assert client.get(_url(project.key)).status_code == 302
+
+
+def test_overview_shows_goals_scope_dates_and_manager(client, member_of):
+    """Goals, scope statement, planned dates and the manager appear on the tab."""
+    project = ProjectFactory(
+        key="OVR",
+        name="Overview test",
+        methodology="kanban",
+        goals="Cut month-end close to 3 days",
+        scope_statement="Finance and procurement modules only",
+        start_date=dt.date(2026, 3, 2),
+        finish_date=dt.date(2026, 11, 30),
+    )
+    viewer = member_of(project, role="viewer")
+    client.force_login(viewer)
+    html = client.get(_url("ovr")).content.decode()
+    assert "Cut month-end close to 3 days" in html
+    assert "Finance and procurement modules only" in html
+    assert "March 2, 2026" in html and "Nov. 30, 2026" in html
+    assert str(project.manager) in html
+    assert 'aria-current="page"' in html
+
+
+def test_milestones_show_status_and_scheduled_dates(client, project):
+    """Each milestone is listed with its status category and the scheduler's dates."""
+    project.start_date = dt.date(2026, 3, 2)
+    project.save()
+    schedule_recalculate(actor=project.manager, project=project)
+    client.force_login(project.manager)
+    gates = list(WorkItem.objects.filter(project=project, type="milestone"))
+    assert gates, "the waterfall template gives the project gate milestones"
+    html = client.get(_url(project.key)).content.decode()
+    for gate in gates:
+        assert gate.early_finish is not None, "the scheduler fills the milestone's dates"
+        shown = date_format(timezone.localtime(gate.early_finish), "DATE_FORMAT")
+        row = html[html.index(gate.key) :].split("</tr>")[0]
+        assert gate.title in row and shown in row
+        assert "To do" in row
+
+
+def test_progress_and_recent_activity(client):
+    """Progress is shown in percent; recent activity lists the newest 15 changes, newest first."""
+    project = ProjectFactory(key="ACT", methodology="kanban")
+    first = item_create(project, "First task", duration_days=Decimal(1), progress=100)
+    item_create(project, "Second task", duration_days=Decimal(1), progress=0)
+    for n in range(20):
+        ItemChange.objects.create(
+            project=project,
+            item=first,
+            item_key=first.key,
+            actor=project.manager,
+            action="updated",
+            field="title",
+            old=f"old-{n}",
+            new=f"new-{n:02d}",
+        )
+    client.force_login(project.manager)
+    html = client.get(_url("ACT")).content.decode()
+    assert "50%" in html
+    assert html.count("<li>\n        <time") == 15 or html.count("<time ") == 15
+    assert "new-19" in html and "new-05" in html
+    assert "new-04" not in html
+    assert html.index("new-19") < html.index("new-10")
+
+
+def test_home_links_to_overview(client, project):
+    """The start page links each project to its overview."""
+    client.force_login(project.manager)
+    assert _url("ERP") in client.get("/").content.decode()
