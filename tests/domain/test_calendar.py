@@ -220,6 +220,45 @@ def test_compiled_axis_offsets_agree_with_scalar_arithmetic():
     assert vector == [axis.offset(m) for m in instants]
 
 
+@st.composite
+def weeks(draw):
+    """Seven days of working periods: none, a few, many (more than the look-up tables take),
+    or the whole day, so periods also run on through midnight."""
+    week = []
+    for _ in range(7):
+        kind = draw(st.sampled_from(["off", "few", "many", "all"]))
+        if kind == "off":
+            week.append(())
+        elif kind == "all":
+            week.append(((0, 1440),))
+        else:
+            size = 4 if kind == "few" else 24
+            cuts = sorted(draw(st.sets(st.integers(0, 1440), min_size=2, max_size=size)))
+            week.append(tuple(zip(cuts[0::2], cuts[1::2], strict=False)))
+    if not any(week):
+        week[0] = ((540, 1080),)
+    return tuple(week)
+
+
+@settings(max_examples=60, deadline=None)
+@given(weeks(), st.lists(st.integers(0, 3 * 366 * 1440), min_size=1, max_size=40))
+def test_vectorised_axis_arithmetic_agrees_with_scalar_arithmetic(week, moments):
+    """The table look-ups behind the vectorised offset, start and finish give exactly the
+    scalar answers, whatever the calendar's periods."""
+    import numpy as np
+
+    from keel.domain.schedule.calendar import TimeAxis
+
+    first = date(2025, 1, 1).toordinal()
+    axis = TimeAxis(WorkingCalendar("random", week=week), first, first + 365)
+    instants = [to_minutes(datetime(2024, 6, 1)) + m for m in moments]
+    offsets = axis.offsets(np.asarray(instants, dtype=np.int64)).tolist()
+    assert offsets == [axis.offset(m) for m in instants]
+    work = np.asarray(offsets, dtype=np.int64)
+    assert axis.starts_at(work).tolist() == [axis.at_start(w) for w in offsets]
+    assert axis.finishes_at(work).tolist() == [axis.at_finish(w) for w in offsets]
+
+
 def test_threads_scheduling_far_apart_in_time_get_consistent_answers():
     """Threads that grow a calendar's compiled axis at once still get exact arithmetic."""
     from concurrent.futures import ThreadPoolExecutor

@@ -14,16 +14,18 @@ from keel.domain.schedule import (
     DependencyType,
     Network,
     Task,
+    WorkingCalendar,
     schedule,
 )
 from keel.domain.schedule.incremental import Rescheduler
 
 START = datetime(2025, 3, 3)
+EVENINGS = WorkingCalendar("evenings", week=(((1080, 1320),),) * 6 + ((),))
 DURATIONS = [0, 60, 240, 480, 960, 1440]
 
 
 @st.composite
-def plans(draw, pure=False):
+def plans(draw, pure=False, mixed=False):
     n = draw(st.integers(2, 12))
     tasks = []
     summaries = [i for i in range(n) if draw(st.booleans()) and i % 4 == 0]
@@ -38,9 +40,13 @@ def plans(draw, pure=False):
             kind = draw(st.sampled_from(["SNET", "FNLT", "MSO", "ALAP"]))
             when = None if kind == "ALAP" else datetime(2025, 3, draw(st.integers(3, 14)), 9)
             constraint = Constraint(ConstraintType(kind), when)
+        calendar, elapsed = None, False
+        if mixed:
+            calendar = draw(st.sampled_from([None, "evenings"]))
+            elapsed = draw(st.integers(0, 3)) == 0
         tasks.append(
             Task(f"T{i}", duration=draw(st.sampled_from(DURATIONS)), parent=parent,
-                 constraint=constraint)
+                 constraint=constraint, calendar=calendar, elapsed=elapsed)
         )  # fmt: skip
     has_children = {t.parent for t in tasks}
     work = [i for i in range(n) if f"T{i}" not in has_children]
@@ -56,7 +62,8 @@ def plans(draw, pure=False):
             continue
         kind = draw(st.sampled_from(list(DependencyType)))
         deps.append(Dependency(f"T{i}", f"T{j}", kind, lag=draw(st.sampled_from([0, 120]))))
-    network = Network(tuple(tasks), tuple(deps), START, {})
+    calendars = {"evenings": EVENINGS} if mixed else {}
+    network = Network(tuple(tasks), tuple(deps), START, calendars)
     try:
         schedule(network)
     except ValidationError:
@@ -113,6 +120,22 @@ def test_incremental_matches_a_full_run_when_late_dates_shift_with_the_finish(pl
         expected = schedule(session.network)
         assert dict(result.tasks) == dict(expected.tasks)
         assert result.critical_path == expected.critical_path
+
+
+@settings(max_examples=40, deadline=None)
+@given(plans(mixed=True), st.data())
+def test_incremental_matches_a_full_run_across_calendars(plan, data):
+    """Floats, free floats and driving predecessors updated incrementally are measured on
+    each task's own calendar (or elapsed time) exactly as a full run measures them."""
+    network, work = plan
+    session = Rescheduler(network)
+    for _ in range(3):
+        task_id = f"T{data.draw(st.sampled_from(work))}"
+        result = session.set_duration(task_id, data.draw(st.sampled_from(DURATIONS)))
+        expected = schedule(session.network)
+        assert dict(result.tasks) == dict(expected.tasks)
+        assert result.critical_path == expected.critical_path
+        assert result.warnings == expected.warnings
 
 
 def random_plan(n: int, seed: int) -> Network:

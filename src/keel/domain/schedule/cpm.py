@@ -36,11 +36,12 @@ __all__ = [
     "Passes",
     "backward_pass",
     "build_schedule",
+    "complete_mask",
     "finish_up",
     "float_pass",
-    "floats_for",
     "forward_pass",
     "late_rollup",
+    "milestone_flags",
     "project_finish",
     "run_passes",
     "schedule",
@@ -66,6 +67,7 @@ class Passes:
         "late_finish",
         "late_start",
         "link_candidate",
+        "link_slack",
         "pre",
         "project_finish",
         "snapped_start",
@@ -91,6 +93,9 @@ class Passes:
         self.link_candidate = [0] * links
         self.total_float: npt.NDArray[np.int64] = np.zeros(n, dtype=np.int64)
         self.free_float: npt.NDArray[np.int64] = np.zeros(n, dtype=np.int64)
+        # Per task, the least slack (working minutes) over its outgoing links; free float is
+        # this capped by total float, so keeping it lets re-scheduling update free float alone.
+        self.link_slack: npt.NDArray[np.int64] = np.full(n, _FAR_FUTURE, dtype=np.int64)
         self.project_finish = 0
         self.warnings: list[str] = []
         self.caps: dict[int, tuple[int, int]] = {}
@@ -393,7 +398,7 @@ def float_pass(net: CompiledNetwork, out: Passes) -> None:
         linked = members[has_pre[members]]
         pre_off[linked] = ax.offsets(pre[linked])
     total[state == _COMPLETE] = 0
-    free = total.copy()
+    link_slack = np.full(n, _FAR_FUTURE, dtype=np.int64)
     driver = np.full(n, -1, dtype=np.int64)
     if net.link_pred:
         pred = net.arrays["link_pred"]
@@ -406,7 +411,7 @@ def float_pass(net: CompiledNetwork, out: Passes) -> None:
             members = np.flatnonzero(succ_axis == a)
             if members.size:
                 slack[members] = es_off[succ[members]] - ax.offsets(cand[members])
-        np.minimum.at(free, pred, slack)
+        np.minimum.at(link_slack, pred, slack)
         # The driving link is the one with the latest candidate (first listed on ties).
         rank = np.lexsort((np.arange(len(pred)), -cand, succ))
         first = np.ones(len(rank), dtype=bool)
@@ -415,73 +420,12 @@ def float_pass(net: CompiledNetwork, out: Passes) -> None:
         targets = succ[best_links]
         drives = has_pre[targets] & (pre_off[targets] == es_off[targets])
         driver[targets[drives]] = pred[best_links[drives]]
-    free = np.maximum(free, 0)
+    free = np.maximum(np.minimum(total, link_slack), 0)
     free[state == _COMPLETE] = 0
     out.total_float = total
+    out.link_slack = link_slack
     out.free_float = free
     out.driver = driver.tolist()
-
-
-def floats_for(net: CompiledNetwork, out: Passes, moved: set[int], changed_late: set[int]) -> None:
-    """Update floats and drivers after only ``moved`` (early) and ``changed_late`` moved.
-
-    The scalar twin of ``float_pass`` for incremental re-scheduling; it gives the same numbers.
-    """
-    es, ef, ls, lf, pre = (
-        out.early_start,
-        out.early_finish,
-        out.late_start,
-        out.late_finish,
-        out.pre,
-    )
-    state, axis, summary = out.state, net.axis, net.summary
-    cand_of, lpred, lsucc = out.link_candidate, net.link_pred, net.link_succ
-    total, free, driver = out.total_float, out.free_float, out.driver
-    preds_of_moved: set[int] = set()
-    succs_of_moved: set[int] = set()
-    for t in moved:
-        preds_of_moved.update(net.fs_pred[net.fs_pred_ptr[t] : net.fs_pred_ptr[t + 1]])
-        for k in net.in_link[net.in_link_ptr[t] : net.in_link_ptr[t + 1]]:
-            preds_of_moved.add(lpred[k])
-        succs_of_moved.update(net.fs_succ[net.fs_succ_ptr[t] : net.fs_succ_ptr[t + 1]])
-        for k in net.out_link[net.out_link_ptr[t] : net.out_link_ptr[t + 1]]:
-            succs_of_moved.add(lsucc[k])
-    retotal = moved | changed_late | set(net.summary_order)
-    for t in retotal:
-        if state[t] == _COMPLETE:
-            total[t] = 0
-            continue
-        ax = axis[t]
-        finish_slack = ax.offset(lf[t]) - ax.offset(ef[t])
-        if summary[t] or state[t] == _IN_PROGRESS:
-            total[t] = finish_slack
-        else:
-            total[t] = min(ax.offset(ls[t]) - ax.offset(es[t]), finish_slack)
-    for p in retotal | preds_of_moved:
-        best = int(total[p])
-        for s in net.fs_succ[net.fs_succ_ptr[p] : net.fs_succ_ptr[p + 1]]:
-            sax = axis[s]
-            best = min(best, sax.offset(es[s]) - sax.offset(ef[p]))
-        for k in net.out_link[net.out_link_ptr[p] : net.out_link_ptr[p + 1]]:
-            s = lsucc[k]
-            sax = axis[s]
-            best = min(best, sax.offset(es[s]) - sax.offset(cand_of[k]))
-        free[p] = 0 if state[p] == _COMPLETE else max(best, 0)
-    for s in moved | succs_of_moved:
-        driver[s] = -1
-        if pre[s] == _FAR_PAST:
-            continue
-        top: tuple[int, int, int] | None = None  # (candidate, -link index, predecessor)
-        lo, hi = net.fs_pred_ptr[s], net.fs_pred_ptr[s + 1]
-        for p, k in zip(net.fs_pred[lo:hi], net.fs_pred_link[lo:hi], strict=True):
-            if top is None or (ef[p], -k) > top[:2]:
-                top = (ef[p], -k, p)
-        for k in net.in_link[net.in_link_ptr[s] : net.in_link_ptr[s + 1]]:
-            if top is None or (cand_of[k], -k) > top[:2]:
-                top = (cand_of[k], -k, lpred[k])
-        ax = axis[s]
-        if top is not None and ax.offset(pre[s]) == ax.offset(es[s]):
-            driver[s] = top[2]
 
 
 def run_passes(net: CompiledNetwork) -> Passes:
@@ -511,7 +455,7 @@ def project_finish(net: CompiledNetwork, out: Passes) -> int:
     """The latest early finish of any work task (the project start if there are none)."""
     if not net.work_tasks:
         return net.start
-    return max(map(out.early_finish.__getitem__, net.work_tasks))
+    return max(out.early_finish)  # a summary finishes with its latest child
 
 
 def finish_up(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -> None:
@@ -539,7 +483,8 @@ def finish_up(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -
     for i in alap:
         if state[i] == _NOT_STARTED:
             start[i], finish[i] = ls[i], lf[i]
-    for j in summaries:
+    # Without ALAP tasks every scheduled date is the early one, summaries' spans included.
+    for j in summaries if net.alap else ():
         kids = net.children[j]
         start[j] = min([start[c] for c in kids])
         finish[j] = max([finish[c] for c in kids])
@@ -554,29 +499,40 @@ def finish_up(net: CompiledNetwork, out: Passes, only: set[int] | None = None) -
     out.warnings = warnings
 
 
-def build_schedule(net: CompiledNetwork, out: Passes, near_critical: int) -> Schedule:
-    """Turn raw pass results into a ``Schedule`` (task results are made on first look-up)."""
+def build_schedule(
+    net: CompiledNetwork,
+    out: Passes,
+    near_critical: int,
+    *,
+    milestone: list[bool] | None = None,
+    drivers: list[str | None] | None = None,
+) -> Schedule:
+    """Turn raw pass results into a ``Schedule`` (task results are made on first look-up).
+
+    ``milestone`` (per task) and ``drivers`` (driving predecessor ids) may be passed in where
+    a caller keeps them up to date itself; they are copied, so it may go on changing them.
+    """
     ids = net.ids
     total = out.total_float
-    critical_a = (total <= near_critical) & (np.asarray(out.state, dtype=np.int64) != _COMPLETE)
+    critical_a = (total <= near_critical) & ~complete_mask(out)
     summary = net.summary
     work = out.work.copy()
-    tasks = net.tasks
-    milestone = [
-        t.milestone or (w == 0 and not s) for t, w, s in zip(tasks, work, summary, strict=True)
-    ]  # fmt: skip
-    drivers = [None if d < 0 else ids[d] for d in out.driver]
+    milestone = milestone_flags(net, out) if milestone is None else milestone.copy()
+    if drivers is None:
+        drivers = [None if d < 0 else ids[d] for d in out.driver]
+    drivers = drivers.copy()
     on_path = np.flatnonzero(critical_a & (net.arrays["summary"] == 0))
     if on_path.size:
-        early = np.asarray(out.early_start, dtype=np.int64)[on_path]
+        es = out.early_start
+        early = np.asarray([es[i] for i in on_path.tolist()], dtype=np.int64)
         position = net.arrays["position"][on_path]
         path = on_path[np.lexsort((position, early))].tolist()
     else:
         path = []
     start, finish = out.start, out.finish
-    get_start, get_finish = start.__getitem__, finish.__getitem__
-    first = min(map(get_start, net.work_tasks)) if net.work_tasks else net.start
-    last = max(map(get_finish, net.work_tasks)) if net.work_tasks else net.start
+    # A summary spans its children, so the whole columns give the work tasks' extremes.
+    first = min(start) if net.work_tasks else net.start
+    last = max(finish) if net.work_tasks else net.start
     columns = (
         start.copy(),
         finish.copy(),
@@ -600,6 +556,21 @@ def build_schedule(net: CompiledNetwork, out: Passes, near_critical: int) -> Sch
         status_date=net.network.status_date,
         warnings=tuple(out.warnings),
     )
+
+
+def complete_mask(out: Passes) -> npt.NDArray[np.bool_]:
+    """Per task, whether it is complete."""
+    # States are 0-2, so bytes() turns the list into an array in one C loop.
+    mask: npt.NDArray[np.bool_] = np.frombuffer(bytes(out.state), dtype=np.uint8) == _COMPLETE
+    return mask
+
+
+def milestone_flags(net: CompiledNetwork, out: Passes) -> list[bool]:
+    """Per task, whether it shows as a milestone: marked so, or a work task without work."""
+    return [
+        t.milestone or (w == 0 and not s)
+        for t, w, s in zip(net.tasks, out.work, net.summary, strict=True)
+    ]
 
 
 def schedule(network: Network, *, near_critical: int = 0) -> Schedule:
