@@ -360,15 +360,20 @@ class Rescheduler:
         net, out, links = self._net, self._out, self._links
         driver, driver_ids, ids = out.driver, self._driver_ids, net.ids
         found = np.full(len(driver), -1, dtype=np.int64)
-        in_links = _rows(links.succ_ptr, links.by_succ, heads)
-        if in_links.size:
-            succ = links.succ[in_links]
-            # The driving link is the one with the latest candidate (first listed on ties).
-            rank = np.lexsort((in_links, -cand[in_links], succ))
-            first = np.ones(len(rank), dtype=bool)
-            first[1:] = succ[rank[1:]] != succ[rank[:-1]]
-            best = in_links[rank[first]]
-            targets = links.succ[best]
+        counts = links.succ_ptr[heads + 1] - links.succ_ptr[heads]
+        targets = heads[counts > 0]
+        if targets.size:
+            counts = counts[counts > 0]
+            # Each target's links, in link order: the driving link is the one with the latest
+            # candidate, the first listed on ties.
+            in_links = _rows(links.succ_ptr, links.by_succ, targets)
+            given = cand[in_links]
+            latest = np.maximum.reduceat(given, np.cumsum(counts) - counts)
+            hits = np.flatnonzero(given == np.repeat(latest, counts))
+            group = np.repeat(np.arange(len(targets)), counts)[hits]
+            first = np.ones(len(hits), dtype=bool)
+            first[1:] = group[1:] != group[:-1]
+            best = in_links[hits[first]]
             pre = _take(out.pre, targets.tolist())
             linked = pre > _FAR_PAST
             targets, best, pre = targets[linked], best[linked], pre[linked]
