@@ -80,8 +80,8 @@ def test_query_count_does_not_grow_with_projects(client, user, django_assert_num
     """The page costs the same number of queries for 2 projects as for 6."""
     _portfolio_with(count, user)
     client.force_login(user)
-    # session, user, project list, progress aggregate
-    with django_assert_num_queries(4):
+    # session, user, project list, progress aggregate, portfolios for the picker
+    with django_assert_num_queries(5):
         html = client.get(URL).content.decode()
     assert len(_rows(html)) == count
 
@@ -157,3 +157,18 @@ def test_htmx_request_gets_only_the_partial(client, project):
     full = client.get(URL).content.decode()
     assert "<html" not in partial and "ERP roll-out" in partial
     assert "<html" in full and 'id="portfolio-results"' in full
+
+
+def test_filter_by_portfolio(client, user):
+    """Picking a portfolio lists only its projects; a malformed id is named and ignored."""
+    east = ProjectFactory(key="EAST", methodology="kanban")
+    west = ProjectFactory(key="WEST", methodology="kanban")
+    for p in (east, west):
+        MembershipFactory(project=p, user=user, role="viewer")
+    client.force_login(user)
+    page = client.get(URL).content.decode()
+    assert east.portfolio.name in page and west.portfolio.name in page
+    picked = client.get(URL, {"portfolio": west.portfolio.pk}).content.decode()
+    assert _rows(picked) == ["WEST"]
+    bad = client.get(URL, {"portfolio": "west"}).content.decode()
+    assert _rows(bad) == ["EAST", "WEST"] and "west" in bad

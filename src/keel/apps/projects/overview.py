@@ -29,15 +29,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from keel.apps.projects.models import Health, Methodology, Project, ProjectStatus
-from keel.apps.projects.selectors import project_list_for_user
+from keel.apps.projects.models import Health, Methodology, Portfolio, Project, ProjectStatus
+from keel.apps.projects.selectors import portfolio_list_for_user, project_list_for_user
 from keel.apps.work.models import ItemChange, ItemType, WorkItem
 
 __all__ = [
     "PORTFOLIO_SORTS",
+    "PortfolioPage",
     "PortfolioQuery",
     "ProjectOverview",
     "parse_portfolio_query",
+    "portfolio_page_get",
     "portfolio_project_list",
     "progress_by_project",
     "project_overview_get",
@@ -70,6 +72,7 @@ class PortfolioQuery:
     status: str = ""
     health: str = ""
     methodology: str = ""
+    portfolio: int | None = None
     text: str = ""
     sort: str = "key"
     descending: bool = False
@@ -81,6 +84,7 @@ class PortfolioQuery:
             "status": self.status,
             "health": self.health,
             "methodology": self.methodology,
+            "portfolio": self.portfolio,
             "text": self.text,
         }
 
@@ -115,9 +119,20 @@ def parse_portfolio_query(params: Any) -> PortfolioQuery:
     if sort not in PORTFOLIO_SORTS:
         errors.append(_("Unknown sort “%(value)s”: sorted by key.") % {"value": raw_sort})
         sort, descending = "key", False
+    raw_portfolio = (params.get("portfolio") or "").strip()
+    portfolio = int(raw_portfolio) if raw_portfolio.isdigit() else None
+    if raw_portfolio and portfolio is None:
+        errors.append(
+            _("Unknown portfolio “%(value)s”: showing every portfolio.") % {"value": raw_portfolio}
+        )
     text = (params.get("q") or "").strip()[:100]
     return PortfolioQuery(
-        text=text, sort=sort, descending=descending, errors=tuple(errors), **picked
+        portfolio=portfolio,
+        text=text,
+        sort=sort,
+        descending=descending,
+        errors=tuple(errors),
+        **picked,
     )
 
 
@@ -163,6 +178,30 @@ def progress_by_project(project_ids: Any) -> dict[int, int]:
             share = Decimal(row["total"] or 0) / max(row["count"], 1)
         result[row["project_id"]] = int(share.quantize(Decimal(1)))
     return result
+
+
+@dataclass(frozen=True)
+class PortfolioPage:
+    """The portfolio page: the listed projects and the portfolios the user may pick from."""
+
+    projects: list[Project]
+    portfolios: list[Portfolio]
+
+
+def portfolio_page_get(user: Any, query: PortfolioQuery) -> PortfolioPage:
+    """Everything the portfolio page shows, in three queries whatever the number of projects.
+
+    Parameters
+    ----------
+    user
+        The signed-in user.
+    query
+        Filters and sort from :func:`parse_portfolio_query`.
+    """
+    return PortfolioPage(
+        projects=portfolio_project_list(user, query),
+        portfolios=list(portfolio_list_for_user(user).order_by("name")),
+    )
 
 
 def portfolio_project_list(user: Any, query: PortfolioQuery) -> list[Project]:

@@ -5,19 +5,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keel.apps.projects.models import Health, Methodology, ProjectStatus
-from keel.apps.projects.overview import parse_portfolio_query, portfolio_project_list
+from keel.apps.projects.overview import parse_portfolio_query, portfolio_page_get
 
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     query = parse_portfolio_query(request.GET)
-    projects = portfolio_project_list(request.user, query)
+    page = portfolio_page_get(request.user, query)
     template = "keel/portfolio/_partial.html" if request.htmx else "keel/portfolio/page.html"
     return render(
         request,
         template,
         {
-            "projects": projects,
+            "projects": page.projects,
+            "portfolios": page.portfolios,
             "query": query,
             "statuses": ProjectStatus.choices,
             "healths": Health.choices,
