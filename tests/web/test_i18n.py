@@ -60,14 +60,15 @@ def test_every_message_is_translated_and_none_is_fuzzy():
     assert '#, fuzzy\nmsgid ""' not in text, "the header must not be fuzzy"
 
 
-def test_compiled_catalogue_is_up_to_date():
-    """The committed django.mo holds every translation of django.po (no gettext needed)."""
+def test_compiled_catalogue_matches_the_po_file():
+    """The committed django.mo returns the .po's translation for every message (no gettext
+    needed at run time), so a .po edited without recompiling fails here."""
     assert MO.exists()
-    assert MO.stat().st_mtime >= PO.stat().st_mtime - 1
     with translation.override("zh-hans"):
         for _flags, msgid, strs in _entries(PO.read_text(encoding="utf-8")):
-            if "%" not in msgid and len(strs) == 1:
-                assert translation.gettext(msgid) == strs[0].replace('\\"', '"'), msgid
+            if len(strs) == 1:
+                expected = strs[0].replace('\\"', '"')
+                assert translation.gettext(msgid.replace('\\"', '"')) == expected, msgid
 
 
 def _pages(client, project):
