@@ -123,6 +123,10 @@ def test_users_saved_language_beats_the_browser(client, project):
     assert manager.language == "zh-hans"
     html = client.get("/portfolio/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "项目组合" in html
+    client.post(reverse("keel-web:logout"))
+    signed_out = client.get(reverse("keel-web:login"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "登录" in signed_out.content.decode(), "the browser keeps the choice after sign-out"
+    client.force_login(manager)
     client.post(reverse("keel-web:language-set"), {"language": "en", "next": "/"})
     assert "My projects" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
 

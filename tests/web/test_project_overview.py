@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from tests.factories import ProjectFactory, item_create
+from tests.factories import PortfolioMembershipFactory, ProjectFactory, item_create
 
+from keel.apps.projects.models import Role
 from keel.apps.work.models import ItemChange, WorkItem
 from keel.apps.work.scheduling import schedule_recalculate
 
@@ -98,3 +99,23 @@ def test_home_links_to_overview(client, project):
     """The start page links each project to its overview."""
     client.force_login(project.manager)
     assert _url("ERP") in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_project_role_can_open_portfolio_and_overview(client, project, member_of, role):
+    """Each project role reaches both pages and sees the project on them."""
+    person = member_of(project, role=role)
+    client.force_login(person)
+    overview = client.get(_url(project.key))
+    portfolio = client.get(reverse("keel-web:portfolio"))
+    assert overview.status_code == 200 and portfolio.status_code == 200
+    assert project.name in overview.content.decode()
+    assert _url(project.key) in portfolio.content.decode()
+
+
+def test_portfolio_viewer_sees_every_project_of_the_portfolio(client, project, user):
+    """A portfolio-level viewer sees the portfolio's projects without a project role."""
+    PortfolioMembershipFactory(portfolio=project.portfolio, user=user, role="viewer")
+    client.force_login(user)
+    assert client.get(_url(project.key)).status_code == 200
+    assert project.name in client.get(reverse("keel-web:portfolio")).content.decode()

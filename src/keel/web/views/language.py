@@ -24,4 +24,13 @@ def language_set(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     request.user.language = language
     request.user.save(update_fields=["language"])
-    return HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(next_url)
+    # The cookie keeps the choice on this browser after signing out too.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
