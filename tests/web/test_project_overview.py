@@ -23,8 +23,12 @@ def _url(key):
 def test_non_member_gets_404(client, project, user):
     """Someone outside the project cannot tell it exists."""
     client.force_login(user)
-    assert client.get(_url(project.key)).status_code == 404
+    resp = client.get(_url(project.key))
+    assert resp.status_code == 404
+    assert "Not found" in resp.content.decode() and project.name not in resp.content.decode()
     assert client.get(_url("NOPE")).status_code == 404
+    zh = client.get(_url("NOPE"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "未找到" in zh
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, project):
