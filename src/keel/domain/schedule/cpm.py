@@ -318,10 +318,11 @@ def late_rollup(net: CompiledNetwork, out: Passes, only: set[int] | None = None)
     summaries = net.summary_order
     if only is not None:
         summaries = [j for j in summaries if j in only]
+    ls_get, lf_get = ls.__getitem__, lf.__getitem__
     for j in summaries:  # children come before their summary in this order
         kids = children[j]
-        ls[j] = min([ls[c] for c in kids])
-        lf[j] = max([lf[c] for c in kids])
+        ls[j] = min(map(ls_get, kids))
+        lf[j] = max(map(lf_get, kids))
 
 
 def _special_backward(

@@ -172,8 +172,8 @@ class Rescheduler:
                 retotal = moved | changed_late | recomputed | set(net.summary_order)
                 retotal.add(j)
                 self._update_floats(retotal, moved, shift)
-                # Only early dates moved for scheduled dates, but for ALAP tasks the late ones.
-                finish_up(net, out, self._with_ancestors(moved | set(net.alap)))
+                # Such plans have no ALAP tasks, so this is two list copies.
+                finish_up(net, out)
             elif finish != out.project_finish:
                 out.project_finish = finish
                 backward_pass(net, out, reversed(net.order))
@@ -189,9 +189,11 @@ class Rescheduler:
                 late_rollup(net, out, touched)
                 self._update_floats(touched, moved, 0)
                 finish_up(net, out, touched)
-            flags, work, summary = self._milestone, out.work, net.summary
+            # Work changes with the duration, or with progress (special tasks) as dates move.
+            flags, work, special, summary = self._milestone, out.work, net.special, net.summary
             for t in moved:
-                flags[t] = tasks[t].milestone or (work[t] == 0 and not summary[t])
+                if t == j or special[t]:
+                    flags[t] = tasks[t].milestone or (work[t] == 0 and not summary[t])
             self._schedule = build_schedule(
                 net, out, self._near_critical, milestone=flags, drivers=self._driver_ids
             )
