@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import transaction
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = [
@@ -41,14 +42,16 @@ def browser():
 
 @pytest.fixture
 def alice():
-    person = UserFactory(username="alice")
-    for key, name, health in [
-        ("ALPHA", "Alpha ledger", "red"),
-        ("BETA", "Beta portal", "green"),
-        ("GAMMA", "Gamma warehouse", "amber"),
-    ]:
-        project = ProjectFactory(key=key, name=name, health=health, methodology="kanban")
-        MembershipFactory(project=project, user=person, role="viewer")
+    # The template services lock rows, which needs a transaction in autocommit mode.
+    with transaction.atomic():
+        person = UserFactory(username="alice")
+        for key, name, health in [
+            ("ALPHA", "Alpha ledger", "red"),
+            ("BETA", "Beta portal", "green"),
+            ("GAMMA", "Gamma warehouse", "amber"),
+        ]:
+            project = ProjectFactory(key=key, name=name, health=health, methodology="kanban")
+            MembershipFactory(project=project, user=person, role="viewer")
     return person
 
 
