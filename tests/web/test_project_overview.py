@@ -97,6 +97,8 @@ def test_progress_and_recent_activity(client):
     assert "new-19" in html and "new-05" in html
     assert "new-04" not in html
     assert html.index("new-19") < html.index("new-10")
+    zh = client.get(_url("ACT"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "标题: old-19 → new-19" in zh, "the changed field is named in the reader's language"
 
 
 def test_home_links_to_overview(client, project):

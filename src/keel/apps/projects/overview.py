@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     Count,
@@ -28,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keel.apps.projects.models import Health, Methodology, Portfolio, Project, ProjectStatus
 from keel.apps.projects.selectors import portfolio_list_for_user, project_list_for_user
@@ -38,6 +40,7 @@ __all__ = [
     "PortfolioPage",
     "PortfolioQuery",
     "ProjectOverview",
+    "change_field_label",
     "parse_portfolio_query",
     "portfolio_page_get",
     "portfolio_project_list",
@@ -46,6 +49,19 @@ __all__ = [
 ]
 
 RECENT_CHANGES = 15
+
+# History names that are not (translatable) WorkItem fields of their own.
+_CHANGE_FIELD_LABELS = {
+    "status": gettext_lazy("status"),
+    "parent": gettext_lazy("parent"),
+    "assignee": gettext_lazy("assignee"),
+    "reporter": gettext_lazy("reporter"),
+    "labels": gettext_lazy("labels"),
+    "position": gettext_lazy("position"),
+    "comment": gettext_lazy("comment"),
+    "predecessors": gettext_lazy("predecessors"),
+    "successors": gettext_lazy("successors"),
+}
 
 # Worst health first: a PMO scans for trouble.
 _HEALTH_RANK = Case(
@@ -248,6 +264,22 @@ class ProjectOverview:
         ]
 
 
+def change_field_label(name: str) -> str:
+    """The translated label of a field named in the audit history (the name if unknown).
+
+    Parameters
+    ----------
+    name
+        ``ItemChange.field``, e.g. ``"progress"`` or ``"successors"``.
+    """
+    if name in _CHANGE_FIELD_LABELS:
+        return str(_CHANGE_FIELD_LABELS[name])
+    try:
+        return str(WorkItem._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return name
+
+
 def project_overview_get(project: Project) -> ProjectOverview:
     """Gather the Overview tab of ``project`` (already access-checked) in four queries.
 
@@ -277,6 +309,8 @@ def project_overview_get(project: Project) -> ProjectOverview:
         count=Count("pk"),
     )
     progress = progress_by_project([project.pk]).get(project.pk)
+    for change in changes:
+        change.field_label = change_field_label(change.field)  # type: ignore[attr-defined]
     return ProjectOverview(
         project=project,
         progress=progress,
