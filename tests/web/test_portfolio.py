@@ -157,6 +157,10 @@ def test_htmx_request_gets_only_the_partial(client, project):
     full = client.get(URL).content.decode()
     assert "<html" not in partial and "ERP roll-out" in partial
     assert "<html" in full and 'id="portfolio-results"' in full
+    restore = client.get(
+        URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    ).content.decode()
+    assert "<html" in restore, "going back in history gets the whole page"
 
 
 def test_filter_by_portfolio(client, user):

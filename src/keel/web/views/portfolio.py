@@ -12,7 +12,9 @@ from keel.apps.projects.overview import parse_portfolio_query, portfolio_page_ge
 def portfolio(request: HttpRequest) -> HttpResponse:
     query = parse_portfolio_query(request.GET)
     page = portfolio_page_get(request.user, query)
-    template = "keel/portfolio/_partial.html" if request.htmx else "keel/portfolio/page.html"
+    # A history restore (back button after a cache miss) needs the whole page again.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "keel/portfolio/_partial.html" if partial else "keel/portfolio/page.html"
     return render(
         request,
         template,
