@@ -10,7 +10,6 @@ from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFac
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium"),
 ]
 
 CHROMIUM_ARGS = [
@@ -26,6 +25,10 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
+    # A missing browser is a missing install step, not a reason to skip: say how to fix it.
+    if not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is missing: run `bash scripts/test.sh`, which installs it.")
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
