@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -63,6 +63,19 @@ PROJECT_FIELDS = frozenset(
 )
 
 
+_Versioned = TypeVar("_Versioned", Portfolio, Program, Project)
+
+
+def _save_changes(current: _Versioned, fields: dict[str, Any]) -> _Versioned:
+    """Apply checked field values to a locked row, bump its version, validate and save."""
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
 # --- portfolios and programs -------------------------------------------------------------
 
 
@@ -89,12 +102,7 @@ def portfolio_update(
     access_portfolio(actor, portfolio.pk, Permission.PORTFOLIO_EDIT)
     current = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
     check_version(current.version, version, f"Portfolio {current.name}")
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.full_clean()
-    current.save()
-    return current
+    return _save_changes(current, fields)
 
 
 @transaction.atomic
@@ -153,12 +161,7 @@ def program_update(*, actor: User, program: Program, version: int | None, **fiel
     access_program(actor, program.pk, Permission.PORTFOLIO_EDIT)
     current = Program.objects.select_for_update().get(pk=program.pk)
     check_version(current.version, version, f"Program {current.name}")
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.full_clean()
-    current.save()
-    return current
+    return _save_changes(current, fields)
 
 
 @transaction.atomic
@@ -235,12 +238,7 @@ def project_update(*, actor: User, project: Project, version: int | None, **fiel
             f"{manager.username} is not a member of {current.key}; add them before making "
             "them its manager."
         )
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.full_clean()
-    current.save()
-    return current
+    return _save_changes(current, fields)
 
 
 @transaction.atomic
