@@ -1,8 +1,8 @@
 """The demo portfolio as plain data: three projects, ten people, a real WBS with dependencies.
 
 Deterministic on purpose: no dates relative to "today", no randomness. The loader in
-``keel.apps.projects.demo`` turns this into rows through the normal services, so the demo obeys every rule a
-user's own data does.
+``keel.apps.projects.demo`` turns this into rows through the normal services, so the demo obeys
+every rule a user's own data does.
 
 Item fields: ``ref`` (local name for links), ``title``, ``type``, ``days`` (planned working
 duration), ``after`` (finish-to-start predecessors by ref, or ``(ref, type, lag_days)`` tuples),
