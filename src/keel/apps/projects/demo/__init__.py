@@ -25,6 +25,7 @@ from keel.apps.projects.services import (
     program_create,
     project_create,
 )
+from keel.apps.projects.templates import PHASES
 from keel.apps.work.models import Dependency, WorkflowStatus, WorkItem
 from keel.apps.work.services import comment_create, dependency_create, work_item_create
 
@@ -146,6 +147,7 @@ def _load_project(
         status_by_category.setdefault(status.category, status)
 
     refs: dict[str, WorkItem] = {}
+    gate_links: list[tuple[str, WorkItem]] = []
     pending_links: list[tuple[str, Any]] = []
 
     def add(item_spec: dict[str, Any], parent: WorkItem | None) -> None:
@@ -183,9 +185,13 @@ def _load_project(
                 project=project, parent__isnull=True, type="deliverable"
             )
         }
+        gate_of = dict(PHASES)
         for phase_name, phase_items in spec["phases"].items():
+            gate = WorkItem.objects.get(parent=phases[phase_name], title=gate_of[phase_name])
             for item_spec in phase_items:
                 add(item_spec, phases[phase_name])
+                # A phase's gate is passed when all of the phase's work is done.
+                gate_links.append((item_spec["ref"], gate))
     for item_spec in spec.get("items", []):
         add(item_spec, None)
 
@@ -200,6 +206,8 @@ def _load_project(
         )
     for pred, successor in spec.get("story_links", []):
         dependency_create(actor=pm, predecessor=refs[pred], successor=refs[successor])
+    for pred, gate in gate_links:
+        dependency_create(actor=pm, predecessor=refs[pred], successor=gate)
 
     for key, ref, author, body in content.COMMENTS:
         if key == project.key:
