@@ -71,10 +71,8 @@ def plans(draw, pure=False, mixed=False):
     return network, work
 
 
-@settings(max_examples=40, deadline=None)
-@given(plans(), st.data())
-def test_incremental_matches_a_full_run(plan, data):
-    """After each duration change the incremental schedule equals a fresh full schedule."""
+def assert_changes_match_full_runs(plan, data):
+    """Change three drawn durations; after each, the incremental result equals a full run."""
     network, work = plan
     session = Rescheduler(network)
     for _ in range(3):
@@ -85,6 +83,13 @@ def test_incremental_matches_a_full_run(plan, data):
         assert result.finish == expected.finish
         assert result.critical_path == expected.critical_path
         assert result.warnings == expected.warnings
+
+
+@settings(max_examples=40, deadline=None)
+@given(plans(), st.data())
+def test_incremental_matches_a_full_run(plan, data):
+    """After each duration change the incremental schedule equals a fresh full schedule."""
+    assert_changes_match_full_runs(plan, data)
 
 
 def test_incremental_refuses_bad_changes_and_keeps_the_schedule():
@@ -112,14 +117,7 @@ def test_incremental_refuses_bad_changes_and_keeps_the_schedule():
 def test_incremental_matches_a_full_run_when_late_dates_shift_with_the_finish(plan, data):
     """Without constraints, a change that moves the project finish shifts every late date;
     the shortcut for that case gives exactly what a full run gives."""
-    network, work = plan
-    session = Rescheduler(network)
-    for _ in range(3):
-        task_id = f"T{data.draw(st.sampled_from(work))}"
-        result = session.set_duration(task_id, data.draw(st.sampled_from(DURATIONS)))
-        expected = schedule(session.network)
-        assert dict(result.tasks) == dict(expected.tasks)
-        assert result.critical_path == expected.critical_path
+    assert_changes_match_full_runs(plan, data)
 
 
 @settings(max_examples=40, deadline=None)
@@ -127,15 +125,7 @@ def test_incremental_matches_a_full_run_when_late_dates_shift_with_the_finish(pl
 def test_incremental_matches_a_full_run_across_calendars(plan, data):
     """Floats, free floats and driving predecessors updated incrementally are measured on
     each task's own calendar (or elapsed time) exactly as a full run measures them."""
-    network, work = plan
-    session = Rescheduler(network)
-    for _ in range(3):
-        task_id = f"T{data.draw(st.sampled_from(work))}"
-        result = session.set_duration(task_id, data.draw(st.sampled_from(DURATIONS)))
-        expected = schedule(session.network)
-        assert dict(result.tasks) == dict(expected.tasks)
-        assert result.critical_path == expected.critical_path
-        assert result.warnings == expected.warnings
+    assert_changes_match_full_runs(plan, data)
 
 
 def random_plan(n: int, seed: int) -> Network:
