@@ -9,7 +9,7 @@ minutes on each task's compiled ``TimeAxis``; dataclasses are built once, at the
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -114,6 +114,7 @@ def forward_pass(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> 
     project_start, status = net.start, net.status
     floor = project_start if status is None or status < project_start else status
     ef_get = ef.__getitem__
+    delay = net.delay if net.delayed else None
     snapped_start = out.snapped_start
     if not snapped_start:
         snapped_start.update({id(ax): ax.at_start(ax.offset(project_start)) for ax in net.axes})
@@ -157,6 +158,8 @@ def forward_pass(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) -> 
                 continue
         elif floor > best:
             best = floor
+        if delay is not None and delay[j]:
+            best = ax.at_start(ax.offset(best) + delay[j])
         if d:
             es[j], ef[j] = ax.place(best, d)
             # Microsoft Project shows a finish set by an FF/SF link at the instant the link
@@ -273,7 +276,15 @@ def backward_pass(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) ->
     lsucc, ltype = net.link_succ, net.link_type
     caps = out.caps
     finish_all = out.project_finish
-    ls_get = ls.__getitem__
+    ls_get: Callable[[int], int] = ls.__getitem__
+    delay = net.delay if net.delayed else None
+    if delay is not None:
+        # A successor's levelling delay sits between its predecessors and its start, so a
+        # predecessor may finish that much working time before the successor's late start.
+        def delayed_ls(s: int) -> int:
+            return ls[s] if not delay[s] else axis[s].shift(ls[s], -delay[s])
+
+        ls_get = delayed_ls
 
     for j in sequence:
         succs = fs_succ[fs_ptr[j] : fs_ptr[j + 1]]
@@ -287,6 +298,8 @@ def backward_pass(net: CompiledNetwork, out: Passes, sequence: Iterable[int]) ->
             kind = ltype[k]
             c = ls[s] if kind in (FS, SS) else lf[s]
             lag = lag_of[k]
+            if delay is not None:
+                lag += delay[s]
             if lag:
                 c = axis[s].shift(c, -lag)
             if kind in (FS, FF):
@@ -412,6 +425,8 @@ def float_pass(net: CompiledNetwork, out: Passes) -> None:
             members = np.flatnonzero(succ_axis == a)
             if members.size:
                 slack[members] = es_off[succ[members]] - ax.offsets(cand[members])
+        if net.delayed:  # a successor's levelling delay is not slack of the link into it
+            slack -= net.arrays["delay"][succ]
         np.minimum.at(link_slack, pred, slack)
         # The driving link is the one with the latest candidate (first listed on ties).
         rank = np.lexsort((np.arange(len(pred)), -cand, succ))

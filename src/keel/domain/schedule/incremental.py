@@ -100,6 +100,7 @@ class Rescheduler:
             len(work_axes) == 1
             and 0 not in work_axes
             and not any(net.special)
+            and not net.delayed
             and not any(
                 net.fs_succ_ptr[s] != net.fs_succ_ptr[s + 1]
                 or net.out_link_ptr[s] != net.out_link_ptr[s + 1]
@@ -344,6 +345,8 @@ class Rescheduler:
         succ = links.succ[out_links]
         succ_axes = axis_id[succ]
         slack = self._offsets(succ_axes, es[succ]) - self._offsets(succ_axes, cand[out_links])
+        if net.delayed:
+            slack -= net.arrays["delay"][succ]
         link_slack[tails] = _FAR_FUTURE
         np.minimum.at(link_slack, links.pred[out_links], slack)
         # A complete task's total float is 0, so this gives it 0 free float too.

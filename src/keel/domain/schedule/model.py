@@ -81,6 +81,10 @@ class Task:
     ``elapsed`` is true (24 h a day, 7 days a week). A milestone has duration 0.
     Progress: ``actual_start``/``actual_finish``, ``percent_complete`` (0-100) and
     ``remaining`` (working minutes; derived from duration and percent when None).
+    ``levelling_delay`` is working minutes inserted before the task's start once its
+    predecessors, constraint and the status date allow it (Microsoft Project's levelling
+    delay, counted on the task's calendar); resource levelling sets it, 0 changes nothing.
+    It does not apply to tasks with progress.
     """
 
     id: str
@@ -97,6 +101,7 @@ class Task:
     actual_finish: datetime | None = None
     percent_complete: float = 0.0
     remaining: int | None = None
+    levelling_delay: int = 0
 
 
 @dataclass(frozen=True, slots=True)

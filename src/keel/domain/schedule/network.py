@@ -109,6 +109,9 @@ class CompiledNetwork:
     start: int
     status: int | None
     arrays: dict[str, npt.NDArray[np.int64]]
+    # Levelling delay per task (working minutes); ``delayed`` says whether any is non-zero.
+    delay: list[int]
+    delayed: bool
 
 
 def _calendars(network: Network) -> dict[str, WorkingCalendar]:
@@ -140,6 +143,13 @@ def _validate_tasks(
                 raise ValidationError(f"Task id {task_id!r} is used twice; ids must be unique.")
             seen.add(task_id)
     durations = [t.duration for t in tasks]
+    delays = [t.levelling_delay for t in tasks]
+    if delays and min(delays) < 0:
+        task = tasks[delays.index(min(delays))]
+        raise ValidationError(
+            f"Task {task.id!r} has a negative levelling delay ({task.levelling_delay} "
+            "minutes); it must be zero or more."
+        )
     if durations and min(durations) < 0:
         task = tasks[durations.index(min(durations))]
         raise ValidationError(
@@ -445,6 +455,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     position_a = np.empty(n, dtype=np.int64)
     position_a[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
     position: list[int] = position_a.tolist()
+    delay = [t.levelling_delay for t in tasks]
     return CompiledNetwork(
         network=network,
         ids=ids,
@@ -493,7 +504,10 @@ def compile_network(network: Network) -> CompiledNetwork:
             "link_succ": succ_a,
             "plain": plain_a.astype(np.int64),
             "position": position_a,
+            "delay": np.asarray(delay, dtype=np.int64),
         },
+        delay=delay,
+        delayed=any(delay),
     )
 
 
