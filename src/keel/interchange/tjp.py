@@ -17,6 +17,8 @@ SNET                      a dependency on a hidden milestone fixed at the date
 SNLT / FNLT               ``maxstart`` / ``maxend`` (checks only, as they do not move ASAP dates)
 project calendar          ``workinghours`` per weekday plus ``leaves holiday`` for closed dates
 task calendar             a ``shift`` with that calendar's weekly hours
+resource (optional)       ``resource`` with its calendar's weekly hours and days off as leaves
+assignment (optional)     ``effort`` (duration x units) and ``allocate r { mandatory }``
 ========================  =====================================================================
 
 TaskJuggler has no equivalent for FF and SF links (its ``depends`` always binds the
@@ -28,10 +30,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from keel.domain.resources.model import Assignment, Resource, ResourceKind
 from keel.domain.schedule.calendar import WorkingCalendar
 from keel.domain.schedule.model import ConstraintType, DependencyType, Network, Task
 
@@ -81,6 +84,8 @@ def write_tjp(
     *,
     horizon: timedelta = timedelta(days=3 * 366),
     resolution_minutes: int = 5,
+    resources: Sequence[Resource] = (),
+    assignments: Sequence[Assignment] = (),
 ) -> TjpExport:
     """Write ``network`` as TaskJuggler source with a CSV report of every task's dates.
 
@@ -92,6 +97,11 @@ def write_tjp(
         How far after the start the TaskJuggler project runs (tasks must end before it).
     resolution_minutes
         TaskJuggler's ``timingresolution`` (5 to 60); durations are rounded to it.
+    resources, assignments
+        Optional people and equipment, and who works on what: each assigned task becomes an
+        ``effort`` task (duration x the sum of units) allocating every resource as
+        mandatory, so TaskJuggler levels them. Capacities other than 1, units other than 1
+        and material are listed in ``skipped``.
 
     Returns
     -------
@@ -130,6 +140,7 @@ def write_tjp(
         shifts[name] = shift
         lines += [f"shift {shift} {_quote(name)} {{", *_week_lines(cal, "  "), "}"]
 
+    allocations = _resources(network, resources, assignments, first, last, lines, skipped)
     ids = _ids(network.tasks)
     children: dict[str | None, list[Task]] = defaultdict(list)
     for task in network.tasks:
@@ -175,7 +186,7 @@ def write_tjp(
             for child in children[task.id]:
                 emit(child, inner)
         else:
-            _leaf(task, inner, deps, network.start, lines, skipped)
+            _leaf(task, inner, deps, network.start, lines, skipped, allocations.get(task.id))
             if task.calendar and task.calendar in shifts:
                 lines.append(f"{inner}shifts {shifts[task.calendar]}")
         if kind is ConstraintType.SNLT and constraint.date is not None:
@@ -213,6 +224,7 @@ def _leaf(
     start: datetime,
     lines: list[str],
     skipped: list[str],
+    allocation: tuple[list[str], float] | None = None,
 ) -> None:
     kind = task.constraint.type
     when = task.constraint.date
@@ -226,12 +238,58 @@ def _leaf(
         lines.append(f"{indent}milestone")
     elif task.elapsed:
         lines.append(f"{indent}duration {task.duration}min")
+    elif allocation is not None:
+        names, units = allocation
+        lines.append(f"{indent}effort {round(task.duration * units)}min")
+        lines.append(f"{indent}allocate {', '.join(f'{n} {{ mandatory }}' for n in names)}")
     else:
         lines.append(f"{indent}length {task.duration}min")
     if task.percent_complete:
         lines.append(f"{indent}complete {round(task.percent_complete)}")
     if task.actual_start or task.actual_finish:
         skipped.append(f"actual dates on {task.id}")
+
+
+def _resources(
+    network: Network,
+    resources: Sequence[Resource],
+    assignments: Sequence[Assignment],
+    first: datetime,
+    last: datetime,
+    lines: list[str],
+    skipped: list[str],
+) -> dict[str, tuple[list[str], float]]:
+    """Write ``resource`` blocks; return per task the TaskJuggler resource ids and units."""
+    names: dict[str, str] = {}
+    project = network.calendars[network.calendar]
+    assert isinstance(project, WorkingCalendar)
+    for k, res in enumerate(resources):
+        if res.kind is ResourceKind.MATERIAL:
+            skipped.append(f"material {res.id}")
+            continue
+        if res.max_units != 1:
+            skipped.append(f"max units {res.max_units:g} of {res.id}")
+        names[res.id] = f"r{k}"
+        lines.append(f"resource r{k} {_quote(res.name or res.id)} {{")
+        cal = network.calendars.get(res.calendar) if res.calendar else None
+        if isinstance(cal, WorkingCalendar) and cal is not project:
+            lines += _week_lines(cal, "  ")
+            day = first.date()
+            while day <= last.date():
+                if not cal.working_periods(day) and project.working_periods(day):
+                    lines.append(f"  leaves annual {day.isoformat()}")
+                day += timedelta(days=1)
+        lines.append("}")
+    allocations: dict[str, tuple[list[str], float]] = {}
+    for a in assignments:
+        name = names.get(a.resource_id)
+        if name is None:
+            continue
+        if a.units != 1:
+            skipped.append(f"units {a.units:g} of {a.resource_id} on {a.task_id}")
+        found, units = allocations.get(a.task_id, ([], 0.0))
+        allocations[a.task_id] = ([*found, name], units + a.units)
+    return allocations
 
 
 def _daily_hours(calendar: WorkingCalendar) -> str:

@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from keel.domain.errors import PlanError
+from keel.domain.resources.model import Assignment
 from keel.domain.schedule.model import (
     Baseline,
     BaselineTask,
@@ -57,12 +58,14 @@ _MAX_MESSAGES = 20
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """A resource named in the plan; carried for later features, not used by scheduling."""
+    """A resource named in the plan. ``capacity`` is its max units (1 = one full-time
+    person); ``kind`` is person, equipment or material (see docs/resources.md)."""
 
     id: str
     name: str = ""
     calendar: str | None = None
     capacity: float = 1.0
+    kind: str = "person"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class Plan:
     wbs: Mapping[str, str] = field(default_factory=dict)
     units: TimeUnits = field(default_factory=TimeUnits)
     calendar_specs: Mapping[str, CalendarSpec] = field(default_factory=dict)
+    assignments: tuple[Assignment, ...] = ()
 
 
 @cache
@@ -270,6 +274,7 @@ class _Builder:
         self.wbs: dict[str, str] = {}
         self.dependencies: list[Dependency] = []
         self.pending: list[tuple[str, str, str, DependencyType, Any]] = []
+        self.assignments: list[tuple[str, Assignment]] = []
 
     def build(self) -> Plan:
         project = self.data["project"]
@@ -299,13 +304,19 @@ class _Builder:
             else None,
             name=project["name"],
         )
+        resources = self._resources()
+        known = {r.id for r in resources}
+        for where, assignment in self.assignments:
+            if assignment.resource_id not in known:
+                raise PlanError(f"{where}.id: no resource with id {assignment.resource_id!r}")
         return Plan(
             network=network,
             baselines=self._baselines(),
-            resources=self._resources(),
+            resources=resources,
             wbs=self.wbs,
             units=self.units,
             calendar_specs=specs,
+            assignments=tuple(a for _, a in self.assignments),
         )
 
     def _when(self, text: str, where: str, calendar: str | None, *, end: bool = False) -> datetime:
@@ -440,8 +451,30 @@ class _Builder:
             kind = DependencyType(dep.get("type", "FS"))
             lag = dep.get("lag", 0)
             self.pending.append((f"{where}.depends[{i}]", dep["task"], task_id, kind, lag))
+        for i, raw in enumerate(item.get("resources", [])):
+            self._assignment(raw, f"{where}.resources[{i}]", task_id, duration.minutes)
         for i, child in enumerate(children):
             self._task(child, f"{where}.children[{i}]", task_id, f"{code}.{i + 1}")
+
+    def _assignment(self, raw: dict[str, Any], where: str, task_id: str, duration: int) -> None:
+        units_text = raw.get("units")
+        units: float | None = None
+        if isinstance(units_text, str):
+            text = units_text.strip()
+            try:
+                units = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            except ValueError:
+                raise PlanError(f"{where}.units: {units_text!r} is not like 0.5 or '50%'") from None
+        elif units_text is not None:
+            units = float(units_text)
+        if units is not None and not units > 0:
+            raise PlanError(f"{where}.units: units must be more than 0 (got {units_text!r})")
+        work = self._duration(raw["work"], f"{where}.work").minutes if "work" in raw else None
+        if units is None:
+            units = work / duration if work is not None and duration else 1.0
+            if not units > 0:
+                raise PlanError(f"{where}.work: work must be more than 0 to give the units")
+        self.assignments.append((where, Assignment(task_id, raw["id"], units, work)))
 
     def _duration(self, value: object, where: str) -> Any:
         try:
@@ -506,7 +539,8 @@ class _Builder:
             if calendar is not None and calendar not in self.calendar_names:
                 raise PlanError(f"{where}.calendar: no calendar named {calendar!r}")
             name = item.get("name", item["id"])
-            out.append(Resource(item["id"], name, calendar, item.get("capacity", 1.0)))
+            kind = item.get("kind", "person")
+            out.append(Resource(item["id"], name, calendar, item.get("capacity", 1.0), kind))
         return tuple(out)
 
     def _baselines(self) -> dict[str, Baseline]:
