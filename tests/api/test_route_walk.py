@@ -7,11 +7,13 @@ reflected here, and a route that is missing from ROUTES fails the walk.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import transaction
+from tests.api.walk import AREAS, NAMED_PORTFOLIO, PORTFOLIO, PROJECT, STAFF, USER, P
 from tests.factories import (
     MembershipFactory,
     PortfolioMembershipFactory,
@@ -29,15 +31,10 @@ from keel.apps.work.models import WorkflowTransition
 
 pytestmark = pytest.mark.django_db
 
-P = Permission
-USER, STAFF, PORTFOLIO, PROJECT = "user", "staff", "portfolio", "project"
-# A portfolio named in the body: outsiders get the 400 of a portfolio that does not exist.
-NAMED_PORTFOLIO = "named portfolio"
 V1 = "/api/v1"
 
-# route -> (scope, permission). USER: any signed-in person; STAFF: site administrators only;
-# PORTFOLIO: decided by portfolio permissions; PROJECT: decided by the caller's project role.
-# Project-scoped routes are those with {key} in the path.
+# route -> (scope, permission); scopes are explained in tests/api/walk/__init__.py. The core
+# routes are here; each area's are in its own module under tests/api/walk/, merged below.
 ROUTES: dict[tuple[str, str], tuple[str, Permission | None]] = {
     ("GET", "/me"): (USER, None),
     ("GET", "/me/tokens"): (USER, None),
@@ -159,6 +156,15 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     },
 }
 
+# Each area's declarations (tests/api/walk/<area>.py).
+_AREA_MODULES = [importlib.import_module(f"tests.api.walk.{area}") for area in AREAS]
+SCOPES: dict[str, Callable[[Role | None], str]] = {}
+for _area in _AREA_MODULES:
+    assert not set(_area.ROUTES) & set(ROUTES), f"{_area.__name__} redeclares a route"
+    ROUTES.update(_area.ROUTES)
+    BODIES.update(_area.BODIES)
+    SCOPES.update(getattr(_area, "SCOPES", {}))
+
 
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
@@ -199,7 +205,7 @@ def world(db: Any) -> dict[str, Any]:
     }
     for row in (item, sibling, other, dependency):
         row.refresh_from_db()
-    return {
+    world = {
         "program": program,
         "portfolio": program.portfolio,
         "project": project,
@@ -220,6 +226,9 @@ def world(db: Any) -> dict[str, Any]:
             "transition_id": transition.pk,
         },
     }
+    for area in _AREA_MODULES:
+        area.world_extend(world)
+    return world
 
 
 def _expected(scope: str, perm: Permission | None, role: Role | None) -> str:
@@ -228,6 +237,8 @@ def _expected(scope: str, perm: Permission | None, role: Role | None) -> str:
     Callers in the walk are never site administrators and hold no portfolio role; a project
     member may see the project's portfolio and program.
     """
+    if scope in SCOPES:
+        return SCOPES[scope](role)
     if scope == USER:
         return "2xx"
     if scope == STAFF:

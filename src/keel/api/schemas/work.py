@@ -10,7 +10,14 @@ from ninja import Field, Schema
 
 from keel.api.schemas.common import InSchema, OutSchema, PatchSchema
 from keel.api.schemas.projects import RoleName
-from keel.apps.work.models import ChangeAction, DependencyType, ItemType, Priority, StatusCategory
+from keel.apps.work.models import (
+    ChangeAction,
+    ConstraintKind,
+    DependencyType,
+    ItemType,
+    Priority,
+    StatusCategory,
+)
 
 # Choices as literal types, so the OpenAPI document lists the allowed values.
 ItemTypeName = Literal[tuple(ItemType.values)]  # type: ignore[valid-type]
@@ -18,6 +25,7 @@ PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
 DependencyTypeName = Literal[tuple(DependencyType.values)]  # type: ignore[valid-type]
 CategoryName = Literal[tuple(StatusCategory.values)]  # type: ignore[valid-type]
 ChangeActionName = Literal[tuple(ChangeAction.values)]  # type: ignore[valid-type]
+ConstraintName = Literal[tuple(ConstraintKind.values)]  # type: ignore[valid-type]
 
 __all__ = [
     "ChangeOut",
@@ -60,6 +68,10 @@ class _ItemFields(InSchema):
     planned_start: date | None = None
     planned_finish: date | None = None
     due_date: date | None = None
+    constraint_type: ConstraintName | None = Field(
+        None, description="ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO or MFO; replaces planned_start."
+    )
+    constraint_date: datetime | None = Field(None, description="Needed by all but ASAP/ALAP.")
     progress: int | None = Field(None, ge=0, le=100)
     labels: list[str] | None = Field(None, description="Label names of the project.")
 
@@ -96,6 +108,8 @@ class WorkItemOut(OutSchema):
     planned_start: date | None
     planned_finish: date | None
     due_date: date | None
+    constraint_type: ConstraintName | Literal[""]
+    constraint_date: datetime | None
     progress: int
     labels: list[str]
     parent: str | None

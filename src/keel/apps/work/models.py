@@ -43,6 +43,19 @@ class DependencyType(models.TextChoices):
     SF = "SF", _("Start to finish")
 
 
+class ConstraintKind(models.TextChoices):
+    """Date constraints on an item, with Microsoft Project's abbreviations."""
+
+    ASAP = "ASAP", _("As soon as possible")
+    ALAP = "ALAP", _("As late as possible")
+    SNET = "SNET", _("Start no earlier than")
+    SNLT = "SNLT", _("Start no later than")
+    FNET = "FNET", _("Finish no earlier than")
+    FNLT = "FNLT", _("Finish no later than")
+    MSO = "MSO", _("Must start on")
+    MFO = "MFO", _("Must finish on")
+
+
 class ChangeAction(models.TextChoices):
     CREATED = "created", _("Created")
     UPDATED = "updated", _("Updated")
@@ -183,6 +196,11 @@ class WorkItem(models.Model):
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # An explicit constraint wins over planned_start (which otherwise acts as SNET).
+    constraint_type = models.CharField(
+        _("constraint"), max_length=4, choices=ConstraintKind.choices, blank=True
+    )
+    constraint_date = models.DateTimeField(_("constraint date"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     labels = models.ManyToManyField(Label, blank=True, related_name="items")
     parent = models.ForeignKey(
@@ -371,3 +389,63 @@ class ItemChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_key} {self.action} {self.field}"
+
+
+class Baseline(models.Model):
+    """A saved copy of the plan (dates, durations, work, cost per item) to measure against.
+
+    Numbered 1, 2, 3... per project; the highest number is the current baseline unless another
+    is marked current. Captured by ``work.services.baseline_capture``.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="baselines")
+    number = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    status_date = models.DateField(_("status date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="baseline_number_unique"),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_current=True), name="baseline_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.key} baseline {self.number}: {self.name}"
+
+
+class BaselineItem(models.Model):
+    """One item as it stood when the baseline was captured (kept if the item is deleted)."""
+
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(
+        WorkItem, on_delete=models.SET_NULL, null=True, related_name="baseline_rows"
+    )
+    item_key = models.CharField(max_length=24)
+    title = models.CharField(max_length=255)
+    outline_code = models.CharField(max_length=100, blank=True)
+    is_summary = models.BooleanField(default=False)
+    is_milestone = models.BooleanField(default=False)
+    start = models.DateTimeField(null=True, blank=True)
+    finish = models.DateTimeField(null=True, blank=True)
+    duration_days = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    work_hours = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Budgeted cost at completion of the item; filled by whoever prices the plan (finance).
+    cost = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["baseline", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "item_key"], name="baseline_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_key} in {self.baseline}"

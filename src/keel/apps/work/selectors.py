@@ -9,6 +9,7 @@ from django.http import Http404
 
 from keel.apps.projects.models import Project
 from keel.apps.work.models import (
+    Baseline,
     Comment,
     Dependency,
     ItemChange,
@@ -20,6 +21,9 @@ from keel.apps.work.models import (
 )
 
 __all__ = [
+    "baseline_current",
+    "baseline_get",
+    "baseline_list",
     "comment_list",
     "dependency_list",
     "item_history",
@@ -158,3 +162,21 @@ def workflow_transitions(project: Project) -> QuerySet[WorkflowTransition]:
     return WorkflowTransition.objects.filter(workflow__project=project).select_related(
         "from_status", "to_status"
     )
+
+
+def baseline_list(project: Project) -> QuerySet[Baseline]:
+    """The project's baselines, oldest first."""
+    return project.baselines.select_related("created_by").order_by("number")
+
+
+def baseline_current(project: Project) -> Baseline | None:
+    """The baseline variances and earned value are measured against, if any."""
+    return project.baselines.filter(is_current=True).first()
+
+
+def baseline_get(project: Project, number: int) -> Baseline:
+    """Baseline ``number`` of the project; Http404 when there is none."""
+    baseline = project.baselines.filter(number=number).first()
+    if baseline is None:
+        raise Http404(f"{project.key} has no baseline {number}.")
+    return baseline

@@ -3,6 +3,7 @@
 Every service is atomic, keyword-only, takes the acting user and checks access itself.
 """
 
+from keel.apps.work.services.baselines import baseline_capture, baseline_make_current
 from keel.apps.work.services.comments import comment_create, comment_delete, comment_update
 from keel.apps.work.services.dependencies import (
     dependency_create,
@@ -32,6 +33,8 @@ from keel.apps.work.services.workflow import (
 )
 
 __all__ = [
+    "baseline_capture",
+    "baseline_make_current",
     "comment_create",
     "comment_delete",
     "comment_update",

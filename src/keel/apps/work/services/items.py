@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from keel.apps.accounts.models import User
 from keel.apps.checks import check_fields, check_version
@@ -15,6 +17,7 @@ from keel.apps.projects.access import Permission, access_project, project_roles
 from keel.apps.projects.models import Project, ProjectMembership, Role
 from keel.apps.work.models import (
     ChangeAction,
+    ConstraintKind,
     ItemChange,
     ItemType,
     Label,
@@ -50,13 +53,23 @@ EDITABLE_FIELDS = frozenset(
         "planned_start",
         "planned_finish",
         "due_date",
+        "constraint_type",
+        "constraint_date",
         "progress",
         "labels",
     }
 )
 # Fields the scheduler reads: changing one re-schedules the project.
 SCHEDULE_FIELDS = frozenset(
-    {"type", "duration_days", "estimate_hours", "planned_start", "due_date"}
+    {
+        "type",
+        "duration_days",
+        "estimate_hours",
+        "planned_start",
+        "due_date",
+        "constraint_type",
+        "constraint_date",
+    }
 )
 _DECIMAL_FIELDS = ("estimate_hours", "story_points", "duration_days")
 _ELSEWHERE = {
@@ -123,6 +136,12 @@ def _normalise(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
                 raise ValidationError(f"{name} must be a number, not {out[name]!r}.") from None
             if out[name] < 0:
                 raise ValidationError(f"{name} cannot be negative.")
+    if "constraint_type" in out and out["constraint_type"] is None:
+        out["constraint_type"] = ""
+    moment = out.get("constraint_date")
+    if isinstance(moment, datetime) and timezone.is_naive(moment):
+        # A wall-clock time without a zone is read in the site's zone, as the schedule is.
+        out["constraint_date"] = timezone.make_aware(moment, timezone.get_default_timezone())
     if "progress" in out:
         try:
             progress = int(out["progress"])
@@ -153,6 +172,9 @@ def validate_item(item: WorkItem) -> None:
             f"The planned finish ({item.planned_finish}) comes before the planned start "
             f"({item.planned_start})."
         )
+    dateless = {"", ConstraintKind.ASAP, ConstraintKind.ALAP}
+    if item.constraint_type not in dateless and item.constraint_date is None:
+        raise ValidationError(f"A {item.constraint_type} constraint needs a constraint_date.")
 
 
 def _check_wip(status: WorkflowStatus, what: str) -> None:
