@@ -1,0 +1,533 @@
+"""Reads for time, money and earned value; the EVM selectors call keel.domain.evm through
+the adapters below (rows in, frozen dataclasses out)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from keel.apps.finance.models import (
+    Budget,
+    BudgetChange,
+    CostCategory,
+    ExchangeRate,
+    Expense,
+    ExpenseStatus,
+    MemberRate,
+    TimeEntry,
+    Timesheet,
+    TimesheetStatus,
+)
+from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
+from keel.apps.projects.models import Project, Role
+from keel.apps.work.models import BaselineItem, WorkItem
+from keel.domain.evm import EvmItem, EvmResult, evm_analyse
+
+__all__ = [
+    "ActualCosts",
+    "BudgetRow",
+    "RateBook",
+    "actual_costs",
+    "baseline_price",
+    "budget_changes",
+    "budget_get",
+    "budget_vs_actual",
+    "evm_for_project",
+    "evm_for_projects",
+    "evm_items",
+    "evm_table",
+    "exchange_rate_list",
+    "expense_list",
+    "member_rate_list",
+    "timesheet_pending",
+    "timesheet_rows",
+    "timesheets_missing",
+    "timesheets_of",
+    "work_rollup",
+]
+
+_ZERO = Decimal(0)
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+# --- rates ------------------------------------------------------------------------------------
+
+
+def _resource_rate() -> Any:
+    """``keel.apps.resources.selectors.cost_rate_for_user`` when that app provides it."""
+    try:
+        from keel.apps.resources import selectors as resources
+    except ImportError:
+        return None
+    return getattr(resources, "cost_rate_for_user", None)
+
+
+def _resource_rates(user_ids: Iterable[int]) -> dict[int, list[tuple[date, date | None, Decimal]]]:
+    """Person resources' standard rates by user, loaded at once (see cost_rate_for_user)."""
+    from keel.apps.resources.models import CostRate, ResourceKind
+
+    first_resource: dict[int, int] = {}
+    out: dict[int, list[tuple[date, date | None, Decimal]]] = {}
+    rows = (
+        CostRate.objects.filter(
+            resource__user_id__in=list(user_ids), resource__kind=ResourceKind.PERSON
+        )
+        .order_by("resource_id", "effective_from")
+        .values_list(
+            "resource__user_id", "resource_id", "effective_from", "effective_to", "standard"
+        )
+    )
+    for user_id, resource_id, start, end, standard in rows:
+        # cost_rate_for_user uses the first person resource of the user.
+        if first_resource.setdefault(user_id, resource_id) != resource_id:
+            continue
+        out.setdefault(user_id, []).append((start, end, standard))
+    return out
+
+
+class RateBook:
+    """Hourly cost rates for one project's people: the resource rate when the resources app
+    has one (keel.apps.resources: the standard rate of the person's resource), otherwise the
+    member rate in effect on the day. Loaded once, looked up many times."""
+
+    def __init__(self, project: Project) -> None:
+        self._member: dict[int, tuple[list[date], list[Decimal]]] = {}
+        for row in MemberRate.objects.filter(project=project).order_by("user_id", "valid_from"):
+            days, rates = self._member.setdefault(row.user_id, ([], []))
+            days.append(row.valid_from)
+            rates.append(row.rate)
+        self._resource = _resource_rate()
+        self._bulk: dict[int, list[tuple[date, date | None, Decimal]]] | None = None
+        if self._resource is not None:
+            try:
+                members = project.memberships.values_list("user_id", flat=True)
+                self._bulk = _resource_rates(list(members))
+            except (ImportError, AttributeError, LookupError):
+                self._bulk = None
+        self._cache: dict[tuple[int, date], Decimal] = {}
+        self._users: dict[int, Any] = {}
+
+    def _from_resources(self, user_id: int, day: date) -> Decimal | None:
+        if self._bulk is not None:
+            rates = self._bulk.get(user_id)
+            if rates is None:
+                return None
+            at = bisect_right([r[0] for r in rates], day)
+            if not at:
+                return None
+            _start, end, standard = rates[at - 1]
+            return None if end is not None and end < day else standard
+        if user_id not in self._users:
+            from keel.apps.accounts.models import User
+
+            self._users[user_id] = User.objects.filter(pk=user_id).first()
+        person = self._users[user_id]
+        try:
+            found = self._resource(person, day) if person is not None else None
+        except Exception:  # the other app's failure must not break costing
+            found = None
+        return None if found is None else Decimal(found)
+
+    def rate(self, user: Any, day: date) -> Decimal:
+        """The rate for ``user`` (a User or its id) on ``day``; zero when none is known."""
+        user_id = user if isinstance(user, int) else user.pk
+        key = (user_id, day)
+        if key in self._cache:
+            return self._cache[key]
+        found = self._from_resources(user_id, day) if self._resource is not None else None
+        if found is None:
+            days, rates = self._member.get(user_id, ([], []))
+            at = bisect_right(days, day)
+            found = rates[at - 1] if at else None
+        value = Decimal(found) if found is not None else _ZERO
+        self._cache[key] = value
+        return value
+
+
+def member_rate_list(project: Project) -> QuerySet[MemberRate]:
+    return MemberRate.objects.filter(project=project).select_related("user")
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def timesheets_of(user: Any, week_start: date) -> QuerySet[Timesheet]:
+    """``user``'s timesheets (one per project) for the week starting ``week_start``."""
+    return (
+        Timesheet.objects.filter(user=user, week_start=week_start)
+        .select_related("project")
+        .prefetch_related("entries__item__project")
+    )
+
+
+def timesheet_pending(projects: Iterable[Project]) -> QuerySet[Timesheet]:
+    """Submitted timesheets awaiting a decision on ``projects``."""
+    return (
+        Timesheet.objects.filter(project__in=list(projects), status=TimesheetStatus.SUBMITTED)
+        .select_related("project", "user")
+        .prefetch_related("entries__item__project")
+        .order_by("week_start", "user__username")
+    )
+
+
+def timesheets_missing(project: Project, week: date) -> list[Any]:
+    """Members who log time on ``project`` and have not submitted for the week of ``week``."""
+    loggers = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.TIME_LOG in perms]
+    loggers = [r for r in loggers if r not in {Role.PMO_ADMIN, Role.PROJECT_MANAGER}]
+    done = set(
+        Timesheet.objects.filter(
+            project=project,
+            week_start=week,
+            status__in=[TimesheetStatus.SUBMITTED, TimesheetStatus.APPROVED],
+        ).values_list("user_id", flat=True)
+    )
+    members = project.memberships.filter(role__in=loggers).select_related("user")
+    people = {m.user_id: m.user for m in members if m.user.is_active}
+    return sorted((u for uid, u in people.items() if uid not in done), key=lambda u: u.username)
+
+
+def timesheet_rows(project: Project) -> list[dict[str, Any]]:
+    """Every time entry of the project, one row each (for exports)."""
+    entries = (
+        TimeEntry.objects.filter(timesheet__project=project)
+        .select_related("timesheet__user", "item")
+        .order_by("timesheet__week_start", "timesheet__user__username", "day", "pk")
+    )
+    return [
+        {
+            "person": e.timesheet.user.username,
+            "week_start": e.timesheet.week_start,
+            "status": e.timesheet.status,
+            "item": f"{project.key}-{e.item.number}",
+            "title": e.item.title,
+            "day": e.day,
+            "hours": e.hours,
+            "note": e.note,
+        }
+        for e in entries
+    ]
+
+
+def work_rollup(project: Project) -> dict[int, tuple[Decimal, Decimal]]:
+    """Item id -> (actual hours, remaining hours), summaries summing their children.
+
+    Actual work counts every logged hour (draft to approved, not rejected); remaining work of
+    a leaf is its estimate less its actual work, never below zero.
+    """
+    rows = list(
+        WorkItem.objects.filter(project=project).values_list("pk", "parent_id", "estimate_hours")
+    )
+    actual: dict[int, Decimal] = defaultdict(Decimal)
+    for item_id, hours in (
+        TimeEntry.objects.filter(timesheet__project=project)
+        .exclude(timesheet__status=TimesheetStatus.REJECTED)
+        .values_list("item_id", "hours")
+    ):
+        actual[item_id] += hours
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent, _estimate in rows:
+        children[parent].append(pk)
+    estimate = {pk: est for pk, _p, est in rows}
+    out: dict[int, tuple[Decimal, Decimal]] = {}
+
+    def walk(pk: int) -> tuple[Decimal, Decimal]:
+        kids = children.get(pk, [])
+        if not kids:
+            done = actual.get(pk, _ZERO)
+            left = max((estimate[pk] or _ZERO) - done, _ZERO)
+            out[pk] = (done, left)
+            return out[pk]
+        done, left = actual.get(pk, _ZERO), _ZERO
+        for kid in kids:
+            d, r = walk(kid)
+            done, left = done + d, left + r
+        out[pk] = (done, left)
+        return out[pk]
+
+    for root in children.get(None, []):
+        walk(root)
+    return out
+
+
+# --- budget and actual cost -------------------------------------------------------------------
+
+
+def budget_get(project: Project) -> Budget | None:
+    return Budget.objects.filter(project=project).first()
+
+
+def budget_changes(project: Project) -> QuerySet[BudgetChange]:
+    return BudgetChange.objects.filter(budget__project=project).select_related("actor")
+
+
+def expense_list(project: Project) -> QuerySet[Expense]:
+    return Expense.objects.filter(project=project).select_related("item", "submitted_by")
+
+
+def exchange_rate_list(project: Project) -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.filter(project=project)
+
+
+@dataclass(frozen=True)
+class ActualCosts:
+    """Actual cost to a status date: per item (dated, for the S-curve), unassigned, per
+    category."""
+
+    by_item: dict[int, list[tuple[date, Decimal]]]
+    unassigned: list[tuple[date, Decimal]]
+    by_category: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_category.values(), _ZERO)
+
+
+def actual_costs(project: Project, status_date: date | None = None) -> ActualCosts:
+    """Approved timesheet hours x rate (labour) plus approved expenses (their category, in the
+    project currency; material use is recorded as material expenses), to ``status_date``."""
+    rates = RateBook(project)
+    by_item: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    unassigned: list[tuple[date, Decimal]] = []
+    by_category: dict[str, Decimal] = dict.fromkeys(CostCategory.values, _ZERO)
+    entries = TimeEntry.objects.filter(
+        timesheet__project=project, timesheet__status=TimesheetStatus.APPROVED
+    )
+    expenses = Expense.objects.filter(project=project, status=ExpenseStatus.APPROVED)
+    if status_date is not None:
+        entries = entries.filter(day__lte=status_date)
+        expenses = expenses.filter(day__lte=status_date)
+    for item_id, user_id, day, hours in entries.values_list(
+        "item_id", "timesheet__user_id", "day", "hours"
+    ):
+        cost = hours * rates.rate(user_id, day)
+        by_item[item_id].append((day, cost))
+        by_category[CostCategory.LABOUR] += cost
+    for item_id, category, day, amount in expenses.values_list(
+        "item_id", "category", "day", "amount_project"
+    ):
+        (by_item[item_id] if item_id else unassigned).append((day, amount))
+        by_category[category] += amount
+    return ActualCosts(dict(by_item), unassigned, by_category)
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    category: str
+    label: str
+    budget: Decimal
+    actual: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.actual
+
+
+def budget_vs_actual(
+    project: Project, status_date: date | None = None, costs: ActualCosts | None = None
+) -> list[BudgetRow]:
+    """Budget and actual cost per cost category, and a total row (category "").
+
+    ``costs`` reuses actual costs already computed for the same status date."""
+    budget: dict[str, Decimal] = dict.fromkeys(CostCategory.values, _ZERO)
+    found = budget_get(project)
+    if found is not None:
+        for category, amount in found.lines.values_list("category", "amount"):
+            budget[category] += amount
+    actual = (costs or actual_costs(project, status_date)).by_category
+    rows = [
+        BudgetRow(c.value, str(c.label), budget[c.value], actual[c.value]) for c in CostCategory
+    ]
+    rows.append(
+        BudgetRow(
+            "",
+            "",
+            sum((r.budget for r in rows), _ZERO),
+            sum((r.actual for r in rows), _ZERO),
+        )
+    )
+    return rows
+
+
+def baseline_price(project: Project) -> dict[int, Decimal]:
+    """The budgeted cost of each work item, for baselines (registered in BASELINE_PRICERS).
+
+    Budget lines on a WBS element are spread over its leaf items in proportion to their
+    estimated hours (evenly when none has an estimate). Labour of a leaf that no labour line
+    covers is priced as estimated hours x its assignee's rate on its planned start.
+    """
+    rows = list(
+        WorkItem.objects.filter(project=project).values_list(
+            "pk", "parent_id", "estimate_hours", "assignee_id", "early_start", "planned_start"
+        )
+    )
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent, *_rest in rows:
+        children[parent].append(pk)
+    info = {pk: (est or _ZERO, who, _day(es) or ps) for pk, _p, est, who, es, ps in rows}
+
+    def leaves(pk: int) -> list[int]:
+        kids = children.get(pk)
+        if not kids:
+            return [pk]
+        out: list[int] = []
+        for kid in kids:
+            out.extend(leaves(kid))
+        return out
+
+    cost: dict[int, Decimal] = defaultdict(Decimal)
+    covered: set[int] = set()
+    budget = budget_get(project)
+    if budget is not None:
+        for item_id, category, amount in budget.lines.filter(item__isnull=False).values_list(
+            "item_id", "category", "amount"
+        ):
+            targets = leaves(item_id)
+            if category == CostCategory.LABOUR:
+                covered.update(targets)
+            weights = [info[t][0] for t in targets]
+            total = sum(weights, _ZERO)
+            for target, weight in zip(targets, weights, strict=True):
+                share = weight / total if total else Decimal(1) / len(targets)
+                cost[target] += amount * share
+    rates = RateBook(project)
+    today = date.today()  # noqa: DTZ011  # a rate for items not yet planned
+    for pk, (estimate, who, start) in info.items():
+        if pk in covered or children.get(pk) or not estimate or who is None:
+            continue
+        cost[pk] += estimate * rates.rate(who, start or today)
+    return {pk: value.quantize(Decimal("0.01")) for pk, value in cost.items()}
+
+
+# --- earned value -----------------------------------------------------------------------------
+
+
+def evm_items(
+    project: Project,
+    status_date: date,
+    *,
+    prefix: str = "",
+    costs: ActualCosts | None = None,
+) -> list[EvmItem]:
+    """The project's items as EVM input: budget and dates from the current baseline (the
+    live plan and :func:`baseline_price` without one), progress from the items, actual cost
+    from approved time and expenses. The project itself is the root (its key)."""
+    root = prefix + project.key
+    items = list(
+        WorkItem.objects.filter(project=project)
+        .order_by("outline_sort", "number")
+        .values_list(
+            "pk", "number", "title", "parent_id", "progress", "early_start", "early_finish"
+        )
+    )
+    plan: dict[int, tuple[Decimal, date | None, date | None]] = {}
+    baseline = project.baselines.filter(is_current=True).first()
+    if baseline is not None:
+        for item_id, cost, start, finish in BaselineItem.objects.filter(
+            baseline=baseline, item__isnull=False
+        ).values_list("item_id", "cost", "start", "finish"):
+            plan[item_id] = (cost or _ZERO, _day(start), _day(finish))
+    else:
+        prices = baseline_price(project)
+        for pk, _n, _t, _p, _pr, start, finish in items:
+            plan[pk] = (prices.get(pk, _ZERO), _day(start), _day(finish))
+    costs = costs or actual_costs(project, status_date)
+    out = [
+        EvmItem(
+            key=root,
+            title=project.name,
+            actual_cost=sum((c for _d, c in costs.unassigned), _ZERO),
+            actuals=tuple(costs.unassigned),
+        )
+    ]
+    keys = {pk: f"{prefix}{project.key}-{number}" for pk, number, *_r in items}
+    for pk, _number, title, parent, progress, _s, _f in items:
+        budget, start, finish = plan.get(pk, (_ZERO, None, None))
+        dated = costs.by_item.get(pk, [])
+        out.append(
+            EvmItem(
+                key=keys[pk],
+                parent=keys.get(parent, root) if parent else root,
+                title=title,
+                budget=budget,
+                start=start,
+                finish=finish,
+                percent_complete=Decimal(min(max(progress, 0), 100)),
+                actual_cost=sum((c for _d, c in dated), _ZERO),
+                actuals=tuple(dated),
+            )
+        )
+    return out
+
+
+def evm_for_project(
+    project: Project, status_date: date, costs: ActualCosts | None = None
+) -> EvmResult:
+    """Earned value of the project at ``status_date``: every WBS node and the S-curve."""
+    return evm_analyse(evm_items(project, status_date, costs=costs), status_date)
+
+
+def evm_for_projects(
+    projects: Sequence[Project], status_date: date, *, group_of: Any = None
+) -> EvmResult:
+    """Earned value over several projects (a program or a portfolio): one root "ALL", an
+    optional level of groups (``group_of(project) -> (key, title) | None``, e.g. programs),
+    then each project's tree."""
+    items = [EvmItem("ALL", title="All")]
+    groups: set[str] = set()
+    for project in projects:
+        group = group_of(project) if group_of else None
+        parent = "ALL"
+        if group is not None:
+            parent = f"G:{group[0]}"
+            if parent not in groups:
+                groups.add(parent)
+                items.append(EvmItem(parent, parent="ALL", title=str(group[1])))
+        tree = evm_items(project, status_date, prefix="")
+        root = tree[0]
+        items.append(
+            EvmItem(
+                root.key,
+                parent=parent,
+                title=root.title,
+                actual_cost=root.actual_cost,
+                actuals=root.actuals,
+            )
+        )
+        items.extend(tree[1:])
+    return evm_analyse(items, status_date)
+
+
+def evm_table(project: Project, status_date: date) -> list[dict[str, Any]]:
+    """One row per WBS node (the project first) with every EVM figure, for tables and
+    exports. Keys: key, title, depth, is_leaf, start, finish, and each EvmFigures field."""
+    result = evm_for_project(project, status_date)
+    rows = []
+    for node in result.nodes:
+        row: dict[str, Any] = {
+            "key": node.key,
+            "title": node.title,
+            "depth": node.depth,
+            "is_leaf": node.is_leaf,
+            "start": node.start,
+            "finish": node.finish,
+        }
+        row.update(vars(node.figures))
+        row["eac"] = node.figures.eac
+        rows.append(row)
+    return rows
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,20 @@
+"""Web pages of this app, mounted at the site root by keel.web.urls (keel-web namespace)."""
+
+from django.urls import URLPattern, path
+
+from keel.apps.finance import views
+
+urlpatterns: list[URLPattern] = [
+    path("timesheet/", views.timesheet, name="timesheet"),
+    path("timesheet/cell/", views.timesheet_cell, name="timesheet-cell"),
+    path("timesheet/<int:sheet_id>/submit/", views.timesheet_submit, name="timesheet-submit"),
+    path("timesheet/approvals/", views.approvals, name="timesheet-approvals"),
+    path("timesheet/<int:sheet_id>/decide/", views.timesheet_decide, name="timesheet-decide"),
+    path("items/<int:item_id>/log-time/", views.time_log, name="time-log"),
+    path("p/<str:key>/cost/", views.cost, name="cost"),
+    path(
+        "p/<str:key>/cost/expenses/<int:expense_id>/decide/",
+        views.expense_decide,
+        name="expense-decide",
+    ),
+]
