@@ -1,0 +1,181 @@
+"""Import into Keel: preview, mapping, all-or-nothing commit, export, feeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from keel.apps.interchange.services import (
+    export_project,
+    feed_ics,
+    feed_token_create,
+    feed_token_revoke,
+    feed_token_user,
+    import_commit,
+    import_preview,
+)
+from keel.apps.projects.models import Project
+from keel.apps.work.models import Baseline, Dependency, WorkItem
+from keel.domain.errors import ValidationError
+from keel.interchange.readers import read_plan
+
+SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+JIRA = (
+    "Issue key,Issue id,Summary,Issue Type,Status,Priority,Assignee,Reporter,Created,Due Date,"
+    "Description,Parent id,Custom field (Story Points),Sprint,Sprint,Labels,Labels,"
+    "Outward issue link (Blocks),Inward issue link (Blocks)\n"
+    "SHOP-1,10001,Checkout epic,Epic,In Review,High,Jane Roe,Jane Roe,12/Mar/24 3:45 PM,,"
+    "Everything about paying,,,,,web,,,\n"
+    "SHOP-2,10002,Card payments,Story,To Do,Medium,jdoe,Jane Roe,13/Mar/24 9:00 AM,2024-04-30,"
+    "Visa and Mastercard,10001,5,Sprint 1,Sprint 2,web,payments,SHOP-3,\n"
+    "SHOP-3,10003,Receipts by e-mail,Task,Done,Low,,Jane Roe,14/Mar/24 10:00 AM,,,10001,3,"
+    "Sprint 2,,,,,SHOP-2\n"
+)
+
+
+@pytest.fixture
+def mpp(db: Any) -> Any:
+    """A project manager's existing project to import into."""
+    from tests.factories import ProjectFactory
+
+    return ProjectFactory(key="IMP", name="Import target", methodology="kanban")
+
+
+def test_mspdi_sample_becomes_a_project_with_hierarchy_links_and_dates(pmo: Any) -> None:
+    data = (SAMPLES / "mspdi" / "mpxj_sample.xml").read_bytes()
+    plan = read_plan(data)
+    preview = import_preview(actor=pmo, data=data, project_key="SMP", portfolio=pmo.portfolio)
+    assert preview.new_project and preview.items == 19 and preview.links == 6
+    assert WorkItem.objects.count() == 0
+    result = import_commit(actor=pmo, data=data, project_key="SMP", portfolio=pmo.portfolio)
+    project = Project.objects.get(key="SMP")
+    assert result.items == 19 and Dependency.objects.filter(project=project).count() == 6
+    items = {i.title: i for i in WorkItem.objects.filter(project=project)}
+    for planned in plan.items:
+        row = items[planned.title]
+        parent = next((p.title for p in plan.items if p.ref == planned.parent), None)
+        assert (row.parent.title if row.parent else None) == parent
+        assert row.planned_start == (planned.start.date() if planned.start else None)
+        assert row.type == planned.type
+    assert project.start_date.isoformat() == "2003-01-07"
+    # The PMO administrator may add to the pool: both resources and both assignments land.
+    from keel.apps.resources.models import Assignment
+
+    assert result.resources == 2 and result.assignments == 2
+    assert Assignment.objects.filter(item__project=project).count() == 2
+
+
+def test_every_importable_sample_commits(pmo: Any) -> None:
+    keys = iter(f"S{chr(65 + i)}{chr(65 + j)}" for i in range(26) for j in range(26))
+    for path in sorted(SAMPLES.glob("*/*")):
+        if path.suffix not in {".xml", ".gan", ".planner", ".ics"}:
+            continue
+        data = path.read_bytes()
+        if b"APIBusinessObjects" in data[:2000]:
+            continue
+        plan = read_plan(data)
+        key = next(keys)
+        result = import_commit(
+            actor=pmo,
+            data=data,
+            project_key=key,
+            portfolio=pmo.portfolio,
+            mapping={"statuses": dict.fromkeys({i.status for i in plan.items if i.status}, "done")},
+        )
+        assert result.items == len(plan.items), path.name
+        assert WorkItem.objects.filter(project__key=key).count() == len(plan.items), path.name
+
+
+def test_baselines_are_imported(pmo: Any) -> None:
+    data = (SAMPLES / "mspdi" / "mpxj_baselines.xml").read_bytes()
+    result = import_commit(actor=pmo, data=data, project_key="BAS", portfolio=pmo.portfolio)
+    assert result.baselines == 11 or result.baselines == len(read_plan(data).baselines)
+    assert Baseline.objects.filter(project__key="BAS").count() == result.baselines
+    assert Baseline.objects.filter(project__key="BAS", is_current=True).count() == 1
+
+
+def test_jira_import_needs_status_and_user_mapping(mpp: Any, member_of: Any) -> None:
+    member_of(mpp, "member", username="jane")
+    data = JIRA.encode()
+    preview = import_preview(actor=mpp.manager, data=data, project_key="IMP")
+    assert preview.format == "jira" and preview.items == 3 and preview.links == 1
+    assert preview.unknown_statuses == ("In Review",)
+    assert set(preview.unknown_users) == {"Jane Roe", "jdoe"}
+    assert not preview.ready
+    with pytest.raises(ValidationError, match="In Review"):
+        import_commit(actor=mpp.manager, data=data, project_key="IMP")
+    assert WorkItem.objects.filter(project=mpp).count() == 0
+    mapping = "statuses:\n  In Review: Doing\nusers:\n  Jane Roe: jane\n  jdoe: ''\n"
+    assert import_preview(actor=mpp.manager, data=data, project_key="IMP", mapping=mapping).ready
+    import_commit(actor=mpp.manager, data=data, project_key="IMP", mapping=mapping)
+    rows = {i.title: i for i in WorkItem.objects.filter(project=mpp)}
+    epic, card, receipts = rows["Checkout epic"], rows["Card payments"], rows["Receipts by e-mail"]
+    assert epic.type == "epic" and epic.assignee.username == "jane"
+    assert epic.status.name == "Doing" and epic.priority == "high"
+    assert card.parent == epic and receipts.parent == epic
+    assert card.assignee is None and card.story_points == 5
+    assert card.due_date.isoformat() == "2024-04-30"
+    assert sorted(lb.name for lb in card.labels.all()) == ["payments", "web"]
+    assert receipts.status.category == "done" and receipts.progress == 100
+    dep = Dependency.objects.get(project=mpp)
+    assert (dep.predecessor, dep.successor, dep.type) == (card, receipts, "FS")
+
+
+def test_a_mapping_to_an_unknown_status_is_refused(mpp: Any) -> None:
+    with pytest.raises(ValidationError, match="not a status"):
+        import_preview(
+            actor=mpp.manager,
+            data=JIRA.encode(),
+            project_key="IMP",
+            mapping={"statuses": {"In Review": "Nowhere"}},
+        )
+
+
+def test_import_is_all_or_nothing(mpp: Any) -> None:
+    cyclic = b"WBS,Title,Predecessors\n1,A,2\n2,B,3\n3,C,1\n"
+    with pytest.raises(ValidationError, match="cycle"):
+        import_commit(actor=mpp.manager, data=cyclic, project_key="IMP")
+    assert WorkItem.objects.filter(project=mpp).count() == 0
+
+
+def test_new_project_needs_project_create_on_the_portfolio(mpp: Any, member_of: Any) -> None:
+    data = (SAMPLES / "gan" / "blyoa_task-with-dependencies.gan").read_bytes()
+    with pytest.raises((PermissionDenied, Http404)):
+        import_commit(actor=mpp.manager, data=data, project_key="NEW", portfolio=mpp.portfolio)
+    assert not Project.objects.filter(key="NEW").exists()
+
+
+def test_outsiders_and_viewers_cannot_import(mpp: Any, member_of: Any, user: Any) -> None:
+    data = b"WBS,Title\n1,A\n"
+    with pytest.raises(Http404):
+        import_preview(actor=user, data=data, project_key="IMP")
+    viewer = member_of(mpp, "member")
+    with pytest.raises(PermissionDenied):
+        import_commit(actor=viewer, data=data, project_key="IMP")
+    assert WorkItem.objects.filter(project=mpp).count() == 0
+
+
+def test_feeds_show_milestones_and_due_dates_to_members_only(mpp: Any, user: Any) -> None:
+    from tests.factories import item_create
+
+    item_create(mpp, "Go live", type="milestone", planned_start="2025-06-02")
+    item_create(mpp, "Write manual", due_date="2025-05-30")
+    token, raw = feed_token_create(actor=mpp.manager, name="Phone")
+    assert token.token_hash != raw and raw not in token.token_hash
+    owner = feed_token_user(raw)
+    assert owner == mpp.manager
+    text = feed_ics(owner, "IMP").decode()
+    assert "Go live" in text and "DTSTART;VALUE=DATE:20250602" in text
+    assert "Write manual (due)" in text and "DTSTART;VALUE=DATE:20250530" in text
+    assert "Go live" in feed_ics(owner).decode()
+    assert "Go live" not in feed_ics(user).decode()
+    with pytest.raises(Http404):
+        feed_ics(user, "IMP")
+    feed_token_revoke(actor=mpp.manager, token_id=token.pk)
+    assert feed_token_user(raw) is None
+    assert "Go live" in export_project(mpp, "ics", actor=mpp.manager).decode()
