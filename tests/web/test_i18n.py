@@ -12,9 +12,10 @@ import keel
 
 pytestmark = pytest.mark.django_db
 
-LOCALE = Path(keel.__file__).resolve().parent / "locale"
-PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+PACKAGE = Path(keel.__file__).resolve().parent
+LOCALE = PACKAGE / "locale"
+# Every catalogue: the main one, and each app's own (apps keep theirs beside their code).
+CATALOGUES = sorted(PACKAGE.rglob("locale/zh_Hans/LC_MESSAGES/django.po"))
 
 # English navigation and headings that must not survive on a Chinese page.
 ENGLISH_LABELS = [
@@ -48,11 +49,12 @@ def _entries(text):
     return entries
 
 
-def test_every_message_is_translated_and_none_is_fuzzy():
-    """Each msgid of the 简体中文 catalogue has a translation, and none is marked fuzzy."""
-    text = PO.read_text(encoding="utf-8")
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_message_is_translated_and_none_is_fuzzy(po):
+    """Each msgid of every 简体中文 catalogue has a translation, and none is marked fuzzy."""
+    text = po.read_text(encoding="utf-8")
     entries = _entries(text)
-    assert len(entries) > 100
+    assert entries
     untranslated = [msgid for _flags, msgid, strs in entries if not all(strs)]
     fuzzy = [msgid for flags, msgid, _strs in entries if "fuzzy" in flags]
     assert untranslated == [], f"untranslated: {untranslated}"
@@ -60,12 +62,13 @@ def test_every_message_is_translated_and_none_is_fuzzy():
     assert '#, fuzzy\nmsgid ""' not in text, "the header must not be fuzzy"
 
 
-def test_compiled_catalogue_matches_the_po_file():
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_compiled_catalogue_matches_the_po_file(po):
     """The committed django.mo returns the .po's translation for every message (no gettext
     needed at run time), so a .po edited without recompiling fails here."""
-    assert MO.exists()
+    assert po.with_suffix(".mo").exists()
     with translation.override("zh-hans"):
-        for _flags, msgid, strs in _entries(PO.read_text(encoding="utf-8")):
+        for _flags, msgid, strs in _entries(po.read_text(encoding="utf-8")):
             if len(strs) == 1:
                 expected = strs[0].replace('\\"', '"')
                 assert translation.gettext(msgid.replace('\\"', '"')) == expected, msgid
