@@ -4,11 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests drive: TaskJuggler, Chromium (browser tests), CJK fonts for screenshots.
+# Debian packages the tests drive: TaskJuggler, Chromium (browser tests), CJK fonts for screenshots,
+# Java (MPXJ).
 missing=()
 command -v tj3 >/dev/null 2>&1 || missing+=(tj3)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+# Java runs MPXJ, the independent reader that checks Keel's Microsoft Project XML exports.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"

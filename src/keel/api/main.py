@@ -17,7 +17,19 @@ from ninja import NinjaAPI
 from keel.api.auth import AUTH
 from keel.api.concurrency import set_etag
 from keel.api.errors import error_body, register_exception_handlers
-from keel.api.routers import accounts, dependencies, projects, schedule, work, workflow
+from keel.api.routers import (
+    accounts,
+    baselines,
+    dependencies,
+    finance,
+    interchange,
+    projects,
+    resources,
+    risk,
+    schedule,
+    work,
+    workflow,
+)
 
 __all__ = ["api"]
 
@@ -148,3 +160,8 @@ api.add_router("", work.router)
 api.add_router("", dependencies.router)
 api.add_router("", workflow.router)
 api.add_router("", schedule.router)
+api.add_router("", baselines.router)
+api.add_router("", resources.router)
+api.add_router("", finance.router)
+api.add_router("", risk.router)
+api.add_router("", interchange.router)

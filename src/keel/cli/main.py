@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from keel import __version__
-from keel.cli import accounts, data, plan, server
+from keel.cli import accounts, data, finance, interchange, plan, resources, risk, server
 
 # Each module adds its sub-commands; order here is the order `keel --help` lists them.
-COMMAND_MODULES = (server, data, accounts, plan)
+COMMAND_MODULES = (server, data, accounts, plan, resources, finance, risk, interchange)
 
 
 def build_parser() -> argparse.ArgumentParser:

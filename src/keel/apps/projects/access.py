@@ -69,6 +69,19 @@ class Permission(StrEnum):
     RISK_VIEW = "risk.view"
     RISK_EDIT = "risk.edit"
     QUALITY_EDIT = "quality.edit"
+    # Resources: assigning resources to items and requesting them for the project.
+    RESOURCE_ASSIGN = "resource.assign"
+    # Time and money.
+    TIME_LOG = "time.log"
+    TIMESHEET_APPROVE = "timesheet.approve"
+    EXPENSE_CREATE = "expense.create"
+    EXPENSE_APPROVE = "expense.approve"
+    # Change control: raise a change request; approve one (the project may narrow who approves).
+    CHANGE_CREATE = "change.create"
+    CHANGE_APPROVE = "change.approve"
+    # Interchange: import files into the project; export it.
+    DATA_IMPORT = "data.import"
+    DATA_EXPORT = "data.export"
     # Portfolio level: decided by PortfolioMembership, not by a project role.
     PORTFOLIO_VIEW = "portfolio.view"
     PORTFOLIO_EDIT = "portfolio.edit"
@@ -79,7 +92,17 @@ P = Permission
 
 _READ = frozenset({P.PROJECT_VIEW, P.MEMBER_VIEW, P.ITEM_VIEW})
 _CONTRIBUTE = frozenset(
-    {P.ITEM_CREATE, P.ITEM_EDIT, P.ITEM_TRANSITION, P.COMMENT_CREATE, P.HISTORY_VIEW}
+    {
+        P.ITEM_CREATE,
+        P.ITEM_EDIT,
+        P.ITEM_TRANSITION,
+        P.COMMENT_CREATE,
+        P.HISTORY_VIEW,
+        P.TIME_LOG,
+        P.EXPENSE_CREATE,
+        P.CHANGE_CREATE,
+        P.DATA_EXPORT,
+    }
 )
 _PROJECT_PERMISSIONS = frozenset(
     p for p in Permission if p not in {P.PORTFOLIO_VIEW, P.PORTFOLIO_EDIT, P.PROJECT_CREATE}
@@ -93,24 +116,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Coordinators keep the plan up to date but do not change the team or the rules.
     Role.COORDINATOR: _READ
     | _CONTRIBUTE
-    | {P.ITEM_DELETE, P.DEPENDENCY_EDIT, P.SCHEDULE_RUN, P.BUDGET_VIEW, P.RISK_VIEW},
+    | {P.ITEM_DELETE, P.DEPENDENCY_EDIT, P.SCHEDULE_RUN, P.BUDGET_VIEW, P.RISK_VIEW}
+    | {P.RESOURCE_ASSIGN, P.TIMESHEET_APPROVE},
     # Finance owns the budget and reads the plan.
     Role.FINANCE_MANAGER: _READ
-    | {P.COMMENT_CREATE, P.HISTORY_VIEW, P.BUDGET_VIEW, P.BUDGET_EDIT, P.RISK_VIEW},
+    | {P.COMMENT_CREATE, P.HISTORY_VIEW, P.BUDGET_VIEW, P.BUDGET_EDIT, P.RISK_VIEW}
+    | {P.EXPENSE_CREATE, P.EXPENSE_APPROVE, P.CHANGE_CREATE, P.DATA_EXPORT},
     # QA logs and moves defects, runs quality gates, and moderates review threads.
     Role.QA_MANAGER: _READ | _CONTRIBUTE | {P.COMMENT_MODERATE, P.QUALITY_EDIT, P.RISK_VIEW},
     # The risk manager owns the risk register and may raise items for responses.
     Role.RISK_MANAGER: _READ
     | {P.ITEM_CREATE, P.COMMENT_CREATE, P.HISTORY_VIEW, P.RISK_VIEW}
-    | {P.RISK_EDIT},
+    | {P.RISK_EDIT, P.CHANGE_CREATE, P.DATA_EXPORT},
     # Tech leads shape the technical plan: structure, links, scheduling.
     Role.TECH_LEAD: _READ
     | _CONTRIBUTE
-    | {P.ITEM_DELETE, P.DEPENDENCY_EDIT, P.SCHEDULE_RUN, P.COMMENT_MODERATE, P.RISK_VIEW},
+    | {P.ITEM_DELETE, P.DEPENDENCY_EDIT, P.SCHEDULE_RUN, P.COMMENT_MODERATE, P.RISK_VIEW}
+    | {P.RESOURCE_ASSIGN},
     # Team members do the work: create, update and move items, comment.
     Role.MEMBER: _READ | _CONTRIBUTE | {P.RISK_VIEW},
     # The customer follows progress and may comment, but changes nothing.
-    Role.CUSTOMER_REPRESENTATIVE: _READ | {P.COMMENT_CREATE},
+    Role.CUSTOMER_REPRESENTATIVE: _READ | {P.COMMENT_CREATE, P.CHANGE_CREATE},
     # Consultants advise: read and comment, no team list.
     Role.EXTERNAL_CONSULTANT: frozenset({P.PROJECT_VIEW, P.ITEM_VIEW, P.COMMENT_CREATE}),
     # Viewers read, including the history.

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "keel.apps.accounts",
     "keel.apps.projects",
     "keel.apps.work",
+    "keel.apps.resources",
+    "keel.apps.finance",
+    "keel.apps.risk",
+    "keel.apps.interchange",
     "keel.web",
 ]
 

@@ -7,6 +7,7 @@ Everything goes through the same services a user's own data does, so the demo ob
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 from decimal import Decimal
@@ -32,6 +33,15 @@ from keel.apps.work.services import comment_create, dependency_create, work_item
 __all__ = ["DEMO_PROJECT_KEYS", "demo_load", "demo_load_if_empty"]
 
 DEMO_PROJECT_KEYS = tuple(p["key"] for p in content.PROJECTS)
+
+
+# Other areas' demo data, loaded in this order after the projects (each module has
+# demo_extend(head=, users=) -> summary sentence, and demo_delete() for reset).
+DEMO_EXTENSIONS = (
+    "keel.apps.resources.demo",
+    "keel.apps.finance.demo",
+    "keel.apps.risk.demo",
+)
 
 
 def demo_load_if_empty() -> str | None:
@@ -89,14 +99,23 @@ def demo_load(*, reset: bool = False) -> str:
         n_items, n_links = _load_project(spec, head, users, portfolio, programs)
         items += n_items
         links += n_links
+    extras = [
+        sentence
+        for module in DEMO_EXTENSIONS
+        if (sentence := importlib.import_module(module).demo_extend(head=head, users=users))
+    ]
     return (
         f"Loaded the demo portfolio {portfolio.name!r}: {len(content.PROJECTS)} projects "
         f"({', '.join(DEMO_PROJECT_KEYS)}), {items} work items, {links} dependencies, "
-        f"{len(users)} users ({', '.join(users)}). Demo users' password: {password}"
+        f"{len(users)} users ({', '.join(users)}). "
+        + "".join(f"{sentence} " for sentence in extras)
+        + f"Demo users' password: {password}"
     )
 
 
 def _delete_demo() -> None:
+    for module in reversed(DEMO_EXTENSIONS):
+        importlib.import_module(module).demo_delete()
     # Reset is an administrator's action from the command line: rows go directly.
     WorkItem.objects.filter(project__key__in=DEMO_PROJECT_KEYS).update(parent=None)
     Project.objects.filter(key__in=DEMO_PROJECT_KEYS).delete()
