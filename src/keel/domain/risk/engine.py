@@ -463,8 +463,12 @@ def _result(
 
 
 def _date_converter(plan: Plan) -> Callable[[npt.NDArray[np.int64]], list[datetime]]:
-    """Working minutes after the start → the date-time that much work has been done by."""
-    start = plan.net.network.start
+    """Working minutes after the start → the date-time that much work has been done by.
+
+    No work at all finishes where the scheduler puts it: the first working instant at or
+    after the project start.
+    """
+    first = from_minutes(int(plan.axis.starts_at(np.asarray([plan.origin], dtype=np.int64))[0]))
 
     def convert(minutes: npt.NDArray[np.int64]) -> list[datetime]:
         work = np.asarray(minutes, dtype=np.int64)
@@ -475,7 +479,7 @@ def _date_converter(plan: Plan) -> Callable[[npt.NDArray[np.int64]], list[dateti
         out: list[datetime] = []
         for w, s in zip(work.tolist(), stamps.tolist(), strict=True):
             if w <= 0:
-                out.append(start)
+                out.append(first)
                 continue
             day = cache.get(s)
             if day is None:

@@ -1,0 +1,475 @@
+"""Monte Carlo simulation checked against answers known in closed form.
+
+Durations are working minutes on the standard calendar (480 a day). A single task with no
+links finishes exactly its sampled duration after the start, so the finish distribution
+of a one-task plan is the duration distribution itself; two tasks side by side finish at
+the later of the two, whose distribution function is the product of theirs.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keel.domain.errors import UnknownReferenceError, ValidationError
+from keel.domain.risk import (
+    MAX_ITERATIONS,
+    Correlation,
+    Distribution,
+    RiskEvent,
+    TaskUncertainty,
+    simulate,
+)
+from keel.domain.schedule import Dependency, DependencyType, Network, Task, schedule
+
+START = datetime(2026, 3, 2)  # a Monday
+D = 480
+RUNS = 20_000
+PROBS = (10, 50, 80, 90)
+FEW = settings(max_examples=25, deadline=None)
+
+
+def network(*tasks: Task, deps: tuple[Dependency, ...] = ()) -> Network:
+    return Network(tasks=tasks, dependencies=deps, start=START, calendars={})
+
+
+def one_task(dist: Distribution, iterations: int = RUNS, seed: int = 11):
+    net = network(Task("A", duration=round(dist.mode)))
+    return simulate(net, [TaskUncertainty("A", dist)], iterations=iterations, seed=seed)
+
+
+def close(got: float, want: float, rel: float = 0.01) -> bool:
+    return abs(got - want) <= rel * abs(want)
+
+
+# -- closed forms -------------------------------------------------------------------------
+
+
+def triangular_quantile(a: float, c: float, b: float, p: float) -> float:
+    """Inverse of the triangular distribution function on [a, b] with mode c."""
+    if p <= (c - a) / (b - a):
+        return a + math.sqrt(p * (b - a) * (c - a))
+    return b - math.sqrt((1 - p) * (b - a) * (b - c))
+
+
+def triangular_cdf(a: float, c: float, b: float, x: float) -> float:
+    if x <= a:
+        return 0.0
+    if x >= b:
+        return 1.0
+    if x <= c:
+        return (x - a) ** 2 / ((b - a) * (c - a))
+    return 1 - (b - x) ** 2 / ((b - a) * (b - c))
+
+
+def beta_cdf_integer(alpha: int, beta: int, x: float) -> float:
+    """The regularised incomplete beta I_x(α, β) for whole α, β: P(Binomial(α+β-1, x) ≥ α)."""
+    n = alpha + beta - 1
+    return sum(math.comb(n, j) * x**j * (1 - x) ** (n - j) for j in range(alpha, n + 1))
+
+
+def quantile_by_bisection(cdf, low: float, high: float, p: float) -> float:
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if cdf(mid) < p else (low, mid)
+    return (low + high) / 2
+
+
+# -- single task --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "c", "b"),
+    [
+        (4 * D, 5 * D, 8 * D),
+        (10 * D, 10 * D, 15 * D),
+        (2 * D, 6 * D, 6 * D),
+        (3 * D, 4 * D, 20 * D),
+    ],
+)
+def test_triangular_task_mean_and_percentiles_match_the_closed_form(a, c, b):
+    result = one_task(Distribution.triangular(a, c, b))
+    assert close(result.mean_duration, (a + b + c) / 3)
+    for p in PROBS:
+        want = triangular_quantile(a, c, b, p / 100)
+        assert close(result.duration_percentiles[p], want), (p, result.duration_percentiles[p])
+
+
+@pytest.mark.parametrize(
+    ("a", "m", "b", "alpha", "beta"),
+    [
+        # α = 1 + 4(m - a)/(b - a), β = 1 + 4(b - m)/(b - a): whole numbers here.
+        (10 * D, 12.5 * D, 20 * D, 2, 4),
+        (10 * D, 15 * D, 20 * D, 3, 3),
+        (4 * D, 4 * D, 8 * D, 1, 5),
+    ],
+)
+def test_pert_task_mean_and_percentiles_match_the_beta_distribution(a, m, b, alpha, beta):
+    result = one_task(Distribution.pert(a, m, b))
+    assert close(result.mean_duration, (a + 4 * m + b) / 6)
+    for p in PROBS:
+        share = quantile_by_bisection(lambda x: beta_cdf_integer(alpha, beta, x), 0, 1, p / 100)
+        want = a + share * (b - a)
+        assert close(result.duration_percentiles[p], want), (p, result.duration_percentiles[p])
+
+
+def test_uniform_task_mean_and_percentiles_are_linear():
+    a, b = 6 * D, 16 * D
+    result = one_task(Distribution.uniform(a, b))
+    assert close(result.mean_duration, (a + b) / 2)
+    for p in PROBS:
+        assert close(result.duration_percentiles[p], a + p / 100 * (b - a))
+
+
+def test_fixed_task_always_takes_its_value():
+    result = one_task(Distribution.fixed(7 * D), iterations=500)
+    assert set(result.finish_minutes.tolist()) == {7 * D}
+    assert set(result.duration_percentiles.values()) == {7 * D}
+
+
+@FEW
+@given(
+    st.integers(0, 40 * D),
+    st.integers(1, 40 * D),
+    st.integers(0, 40 * D),
+    st.sampled_from(["triangular", "pert", "uniform"]),
+)
+def test_any_estimate_stays_within_its_bounds_and_percentiles_rise(low, spread, share, kind):
+    high = low + spread
+    mode = low + share % (spread + 1)
+    if kind == "uniform":
+        dist = Distribution.uniform(low, high)
+    else:
+        dist = getattr(Distribution, kind)(low, mode, high)
+    result = one_task(dist, iterations=2_000)
+    samples = result.finish_minutes
+    assert samples.min() >= low and samples.max() <= high
+    values = [result.duration_percentiles[p] for p in PROBS]
+    assert values == sorted(values)
+    # The mean of 2,000 draws is within 5 standard errors of the distribution's mean.
+    sd = spread / math.sqrt(12)  # the uniform has the largest spread of the three
+    assert abs(result.mean_duration - dist.mean()) <= 5 * sd / math.sqrt(2_000) + 1
+
+
+# -- two parallel tasks -------------------------------------------------------------------
+
+
+def test_two_parallel_tasks_finish_at_the_later_one():
+    """P(finish ≤ x) = F_A(x) · F_B(x) for two independent tasks side by side."""
+    a = (4 * D, 6 * D, 10 * D)
+    lo, hi = 5 * D, 9 * D
+    net = network(Task("A", duration=6 * D), Task("B", duration=7 * D))
+    result = simulate(
+        net,
+        [
+            TaskUncertainty("A", Distribution.triangular(*a)),
+            TaskUncertainty("B", Distribution.uniform(lo, hi)),
+        ],
+        iterations=RUNS,
+        seed=5,
+    )
+    finish = np.sort(result.finish_minutes)
+    worst = 0.0
+    for x in np.linspace(4 * D, 10 * D, 61):
+        empirical = np.searchsorted(finish, x, side="right") / finish.size
+        expected = triangular_cdf(*a, x) * min(max((x - lo) / (hi - lo), 0.0), 1.0)
+        worst = max(worst, abs(empirical - expected))
+    # Kolmogorov-Smirnov: 1.63/sqrt(n) is the 1 % critical distance; n = 20,000.
+    assert worst < 1.63 / math.sqrt(RUNS)
+    # The mean of the maximum, ∫ (1 - F_A F_B) dx from 0, by the trapezium rule.
+    xs = np.linspace(0, 10 * D, 20_001)
+    tail = [
+        1 - triangular_cdf(*a, x) * min(max((x - lo) / (hi - lo), 0.0), 1.0) for x in xs.tolist()
+    ]
+    assert close(result.mean_duration, float(np.trapezoid(tail, xs)))
+    # A task is critical exactly when it is the later one.
+    assert result.criticality["A"] + result.criticality["B"] == pytest.approx(1.0, abs=0.01)
+
+
+def test_tasks_in_series_add_up():
+    net = network(
+        Task("A", duration=5 * D), Task("B", duration=5 * D), deps=(Dependency("A", "B"),)
+    )
+    result = simulate(
+        net,
+        [
+            TaskUncertainty("A", Distribution.triangular(4 * D, 5 * D, 9 * D)),
+            TaskUncertainty("B", Distribution.pert(3 * D, 5 * D, 10 * D)),
+        ],
+        iterations=RUNS,
+        seed=2,
+    )
+    assert close(result.mean_duration, 6 * D + (3 * D + 20 * D + 10 * D) / 6)
+    assert result.criticality == {"A": 1.0, "B": 1.0}
+
+
+# -- fixed durations reproduce the deterministic schedule ---------------------------------
+
+TYPES = list(DependencyType)
+
+
+@st.composite
+def networks(draw):
+    """Random plans with all four link types, lags and leads, and a summary task."""
+    n = draw(st.integers(2, 10))
+    durations = draw(
+        st.lists(st.sampled_from([0, 60, 240, 480, 600, 960, 2400]), min_size=n, max_size=n)
+    )
+    pairs = [(i, j) for j in range(n) for i in range(j)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=2 * n))
+    deps = tuple(
+        Dependency(
+            f"T{i}",
+            f"T{j}",
+            draw(st.sampled_from(TYPES)),
+            lag=draw(st.sampled_from([0, 0, 60, 480, -120])),
+        )
+        for i, j in chosen
+    )
+    grouped = draw(st.integers(0, n - 1))
+    tasks = [Task("S", name="Phase")] if grouped else []
+    tasks += [
+        Task(f"T{i}", duration=d, parent="S" if i < grouped else None)
+        for i, d in enumerate(durations)
+    ]
+    return network(*tasks, deps=deps)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks())
+def test_fixed_durations_reproduce_the_deterministic_schedule_exactly(net):
+    planned = schedule(net)
+    work = [t for t in net.tasks if t.id != "S"]
+    estimates = [TaskUncertainty(t.id, Distribution.fixed(t.duration)) for t in work]
+    result = simulate(net, estimates, iterations=50, seed=1)
+    assert set(result.finish_dates) == {planned.finish}
+    assert set(result.finish_percentiles.values()) == {planned.finish}
+    assert result.deterministic_finish == planned.finish
+    assert result.deterministic_finish_percentile == 1.0
+    for task in work:
+        expected = 1.0 if planned.tasks[task.id].critical else 0.0
+        assert result.criticality[task.id] == expected, task.id
+
+
+def test_fixed_network_on_the_calendar_gives_the_scheduled_date():
+    """Three phases over a weekend: the date matches the scheduler's to the minute."""
+    net = network(
+        Task("design", duration=3 * D),
+        Task("build", duration=4 * D + 120),
+        Task("test", duration=2 * D),
+        Task("docs", duration=D),
+        deps=(
+            Dependency("design", "build"),
+            Dependency("build", "test", DependencyType.SS, lag=D),
+            Dependency("design", "docs", lag=2 * D),
+        ),
+    )
+    planned = schedule(net)
+    result = simulate(
+        net,
+        [TaskUncertainty(t.id, Distribution.fixed(t.duration)) for t in net.tasks],
+        iterations=10,
+        seed=0,
+    )
+    assert result.finish_percentiles[90] == planned.finish == datetime(2026, 3, 11, 11, 0)
+
+
+# -- seeds, risk events, correlation, criticality -----------------------------------------
+
+
+def _risky_plan():
+    net = network(
+        Task("A", duration=5 * D), Task("B", duration=3 * D), deps=(Dependency("A", "B"),)
+    )
+    estimates = [
+        TaskUncertainty(
+            "A", Distribution.triangular(4 * D, 5 * D, 8 * D), Distribution.pert(900, 1000, 1500)
+        ),
+        TaskUncertainty("B", Distribution.uniform(2 * D, 4 * D)),
+    ]
+    risks = [
+        RiskEvent(
+            "R1", "Vendor late", 0.3, ("B",), Distribution.fixed(2 * D), Distribution.fixed(500)
+        )
+    ]
+    return net, estimates, risks
+
+
+def test_a_seeded_run_is_reproducible_and_another_seed_differs():
+    net, estimates, risks = _risky_plan()
+    first = simulate(net, estimates, risks, iterations=3_000, seed=42)
+    again = simulate(net, estimates, risks, iterations=3_000, seed=42)
+    other = simulate(net, estimates, risks, iterations=3_000, seed=43)
+    assert np.array_equal(first.finish_minutes, again.finish_minutes)
+    assert np.array_equal(first.costs, again.costs)
+    assert first.finish_percentiles == again.finish_percentiles
+    assert first.cost_percentiles == again.cost_percentiles
+    assert first.finish_drivers == again.finish_drivers
+    assert not np.array_equal(first.finish_minutes, other.finish_minutes)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.35, 0.8, 1.0])
+def test_a_risk_event_adds_its_impact_in_about_p_of_iterations(p):
+    net = network(Task("A", duration=5 * D))
+    risk = RiskEvent(
+        "R1", "Permit refused", p, ("A",), Distribution.fixed(2 * D), Distribution.fixed(1000)
+    )
+    result = simulate(
+        net, [TaskUncertainty("A", Distribution.fixed(5 * D))], [risk], iterations=RUNS, seed=7
+    )
+    finish = result.finish_minutes
+    assert set(finish.tolist()) <= {5 * D, 7 * D}
+    share = float(np.mean(finish == 7 * D))
+    # Four standard errors of a binomial share.
+    assert abs(share - p) <= 4 * math.sqrt(p * (1 - p) / RUNS) + 1e-12
+    # The cost rises in the same iterations.
+    assert np.array_equal(result.costs == 1000, finish == 7 * D)
+
+
+def test_probabilities_of_meeting_target_and_budget():
+    net, estimates, risks = _risky_plan()
+    result = simulate(
+        net,
+        estimates,
+        risks,
+        iterations=RUNS,
+        seed=3,
+        target_finish=datetime(2026, 3, 13, 18),  # 10 working days after the start
+        budget=1000,
+    )
+    assert result.probability_on_time == pytest.approx(
+        float(np.mean(result.finish_minutes <= 10 * D)), abs=1e-12
+    )
+    assert result.probability_within_budget == pytest.approx(
+        float(np.mean(result.costs <= 1000)), abs=1e-12
+    )
+    # The PERT cost 900-1000-1500 (α = 1.8) is ≤ 1000 in about 0.34 of the draws; the
+    # risk (p = 0.3) adds 500 and pushes every one of them past the budget.
+    assert 0.2 < result.probability_within_budget < 0.3
+    assert 0 < result.probability_on_time < 1
+    drivers = [d.id for d in result.finish_drivers]
+    assert "R1" in drivers and "A" in drivers
+
+
+def _spearman_through_a_sum(rho: float) -> float:
+    """Two uniform tasks in series; their Pearson (= rank) correlation from Var(A + B)."""
+    lo, hi = 4 * D, 12 * D
+    net = network(
+        Task("A", duration=8 * D), Task("B", duration=8 * D), deps=(Dependency("A", "B"),)
+    )
+    result = simulate(
+        net,
+        [
+            TaskUncertainty("A", Distribution.uniform(lo, hi)),
+            TaskUncertainty("B", Distribution.uniform(lo, hi)),
+        ],
+        correlations=[Correlation("A", "B", rho)],
+        iterations=RUNS,
+        seed=8,
+    )
+    var = (hi - lo) ** 2 / 12
+    total = result.finish_minutes.astype(np.float64)
+    return float((total.var() - 2 * var) / (2 * var))
+
+
+@pytest.mark.parametrize("rho", [-0.5, 0.0, 0.4, 0.8])
+def test_correlation_gives_the_asked_rank_correlation(rho):
+    assert _spearman_through_a_sum(rho) == pytest.approx(rho, abs=0.03)
+
+
+def test_criticality_index_of_a_dominant_path_is_one():
+    net = network(
+        Task("long1", duration=10 * D),
+        Task("long2", duration=10 * D),
+        Task("short", duration=3 * D),
+        Task("end", duration=0, milestone=True),
+        deps=(
+            Dependency("long1", "long2"),
+            Dependency("long2", "end"),
+            Dependency("short", "end"),
+        ),
+    )
+    result = simulate(
+        net,
+        [
+            TaskUncertainty("long1", Distribution.triangular(8 * D, 10 * D, 14 * D)),
+            TaskUncertainty("long2", Distribution.pert(8 * D, 10 * D, 14 * D)),
+            TaskUncertainty("short", Distribution.triangular(2 * D, 3 * D, 6 * D)),
+        ],
+        iterations=5_000,
+        seed=4,
+    )
+    assert result.criticality["long1"] == result.criticality["long2"] == 1.0
+    assert result.criticality["end"] == 1.0
+    assert result.criticality["short"] == 0.0
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("low", "mode", "high"),
+    [(5, 3, 9), (1, 9, 5), (9, 5, 1), (-1, 2, 3)],
+)
+def test_estimates_out_of_order_are_refused(low, mode, high):
+    with pytest.raises(ValidationError, match="Task 'A' duration"):
+        TaskUncertainty("A", Distribution.triangular(low, mode, high))
+    with pytest.raises(ValidationError, match="Task 'A' cost"):
+        TaskUncertainty("A", cost=Distribution.pert(low, mode, high))
+
+
+@FEW
+@given(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6)))
+def test_any_estimate_not_in_order_is_refused_and_any_in_order_accepted(values):
+    low, mode, high = values
+    if low <= mode <= high:
+        TaskUncertainty("A", Distribution.triangular(low, mode, high))
+    else:
+        with pytest.raises(ValidationError, match="does not hold"):
+            TaskUncertainty("A", Distribution.triangular(low, mode, high))
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.01, 5, float("nan")])
+def test_probability_outside_zero_to_one_is_refused(p):
+    with pytest.raises(ValidationError, match="probability"):
+        RiskEvent("R1", "x", p, ("A",), Distribution.fixed(D))
+
+
+@pytest.mark.parametrize("iterations", [0, -1, MAX_ITERATIONS + 1, 10**9])
+def test_iterations_outside_one_to_the_cap_are_refused(iterations):
+    with pytest.raises(ValidationError, match="iterations"):
+        one_task(Distribution.fixed(D), iterations=iterations)
+
+
+def test_the_cap_itself_is_allowed():
+    assert MAX_ITERATIONS == 100_000
+    assert one_task(Distribution.fixed(D), iterations=MAX_ITERATIONS).iterations == MAX_ITERATIONS
+
+
+def test_unknown_tasks_and_impossible_correlations_are_refused():
+    net = network(Task("A", duration=D), Task("B", duration=D), Task("C", duration=D))
+    est = [TaskUncertainty(t, Distribution.uniform(D, 2 * D)) for t in "ABC"]
+    with pytest.raises(UnknownReferenceError, match="exist: Z"):
+        simulate(net, [TaskUncertainty("Z", Distribution.fixed(D))], iterations=10, seed=0)
+    with pytest.raises(UnknownReferenceError, match="exist: Q"):
+        simulate(net, est, [RiskEvent("R", "r", 0.5, ("Q",), Distribution.fixed(D))],
+                 iterations=10, seed=0)  # fmt: skip
+    with pytest.raises(ValidationError, match="positive definite"):
+        simulate(
+            net,
+            est,
+            correlations=[
+                Correlation("A", "B", 0.9),
+                Correlation("B", "C", 0.9),
+                Correlation("A", "C", -0.9),
+            ],
+            iterations=10,
+            seed=0,
+        )
+    with pytest.raises(ValidationError, match="between -1 and 1"):
+        Correlation("A", "B", 1.5)
