@@ -100,3 +100,43 @@ def test_preview_and_apply_on_the_project_tab(planned, clash):
     assert clash[1].key in page and "Apply levelling" in page
     client.post("/p/ERP/resources/", {"op": "apply"})
     assert LevellingDelay.objects.filter(item=clash[1]).exists()
+
+
+def test_item_priority_decides_who_waits(staff, planned):
+    """ "Early" has the smaller key but low priority: it is the one that waits."""
+    ana = services.resource_create(actor=staff, name="Ana", kind="person")
+    early = item_create(
+        planned, "Early", duration_days=Decimal(2), planned_start=date(2026, 3, 2), priority="low"
+    )
+    late = item_create(
+        planned, "Late", duration_days=Decimal(2), planned_start=date(2026, 3, 2), priority="high"
+    )
+    for item in (early, late):
+        services.assignment_create(actor=planned.manager, item=item, resource=ana)
+    schedule_store(planned)
+    plan = levelling.levelling_preview(actor=planned.manager, project=planned)
+    assert [m.item for m in plan.moves] == [early.key]
+
+
+def test_started_work_never_moves(staff, planned):
+    """An item already in progress keeps its dates; the item not started waits for it."""
+    from keel.apps.work.models import WorkItem
+
+    ana = services.resource_create(actor=staff, name="Ana", kind="person")
+    running = item_create(
+        planned, "Running", duration_days=Decimal(3), planned_start=date(2026, 3, 2), priority="low"
+    )
+    fresh = item_create(
+        planned, "Fresh", duration_days=Decimal(3), planned_start=date(2026, 3, 2), priority="high"
+    )
+    for item in (running, fresh):
+        services.assignment_create(actor=planned.manager, item=item, resource=ana)
+    WorkItem.objects.filter(pk=running.pk).update(progress=40)
+    schedule_store(planned)
+    plan = levelling.levelling_apply(actor=planned.manager, project=planned)
+    assert [m.item for m in plan.moves] == [fresh.key]
+    running.refresh_from_db()
+    fresh.refresh_from_db()
+    assert running.early_start.date() == date(2026, 3, 2)
+    assert fresh.early_start >= running.early_finish
+    assert not plan.unresolved

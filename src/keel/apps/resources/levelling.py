@@ -19,10 +19,10 @@ from django.utils import timezone
 from keel.apps.projects.access import Permission, access_portfolio, access_project
 from keel.apps.projects.models import Portfolio, Project
 from keel.apps.resources.calendars import resource_calendar
-from keel.apps.resources.models import Assignment, ResourceKind
+from keel.apps.resources.models import Assignment, LevellingDelay, ResourceKind
 from keel.apps.resources.services import levelling_store
 from keel.apps.work.adapters import project_to_network
-from keel.apps.work.models import WorkItem
+from keel.apps.work.models import Priority, StatusCategory, WorkItem
 from keel.domain import resources as engine
 from keel.domain.errors import ValidationError
 from keel.domain.schedule import Constraint, ConstraintType, Network
@@ -64,6 +64,60 @@ def _aware(value: datetime | None) -> datetime | None:
     return timezone.make_aware(value, timezone.get_default_timezone())
 
 
+# The documented priority rule ranks items by their priority first (then total float, then key).
+PRIORITY_WEIGHT = {
+    Priority.LOWEST: 100,
+    Priority.LOW: 300,
+    Priority.MEDIUM: 500,
+    Priority.HIGH: 700,
+    Priority.HIGHEST: 900,
+}
+
+
+def _naive(value: datetime) -> datetime:
+    return timezone.make_naive(value, timezone.get_default_timezone())
+
+
+def _started(rows: dict[str, WorkItem]) -> dict[str, bool]:
+    """Items with progress or in an in-progress/done status (levelling never moves them):
+    key → whether the item is finished."""
+    categories = dict(
+        WorkItem.objects.filter(pk__in=[row.pk for row in rows.values()]).values_list(
+            "pk", "status__category"
+        )
+    )
+    found: dict[str, bool] = {}
+    for key, row in rows.items():
+        category = categories.get(row.pk)
+        if row.early_start is None:
+            continue
+        if row.progress > 0 or category in (StatusCategory.IN_PROGRESS, StatusCategory.DONE):
+            found[key] = row.progress >= 100 or category == StatusCategory.DONE
+    return found
+
+
+def _for_levelling(network: Network, items: dict[str, WorkItem]) -> tuple[Network, set[str]]:
+    """The items' priorities on the tasks; started and finished items pinned where they are
+    (as actual dates, so the engine treats them as work that has begun)."""
+    started = _started(items)
+    parents = {task.parent for task in network.tasks if task.parent}
+    tasks = []
+    for task in network.tasks:
+        row = items.get(task.id)
+        if row is None:
+            tasks.append(task)
+            continue
+        changes: dict[str, Any] = {"priority": PRIORITY_WEIGHT.get(row.priority, 500)}
+        if task.id in started and task.id not in parents and row.early_start is not None:
+            changes["actual_start"] = _naive(row.early_start)
+            if started[task.id] and row.early_finish is not None:
+                changes["actual_finish"] = _naive(row.early_finish)
+            else:
+                changes["percent_complete"] = float(min(row.progress, 99))
+        tasks.append(replace(task, **changes))
+    return replace(network, tasks=tuple(tasks)), set(started)
+
+
 def _network(projects: list[Project]) -> tuple[Network, dict[str, WorkItem]]:
     """One network for the projects; each project's own start is kept as a start constraint."""
     loaded = [project_to_network(p) for p in projects]
@@ -94,6 +148,7 @@ def _network(projects: list[Project]) -> tuple[Network, dict[str, WorkItem]]:
 
 def _plan(projects: list[Project], within_float_only: bool) -> LevellingPlan:
     network, items = _network(projects)
+    network, started = _for_levelling(network, items)
     rows = list(
         Assignment.objects.filter(item__project__in=projects)
         .exclude(resource__kind=ResourceKind.MATERIAL)
@@ -146,8 +201,13 @@ def _plan(projects: list[Project], within_float_only: bool) -> LevellingPlan:
         for o in result.unresolved
     )
     delays = {
-        items[key].pk: minutes for key, minutes in result.delay.items() if key in items and minutes
+        items[key].pk: minutes
+        for key, minutes in result.delay.items()
+        if key in items and minutes and key not in started
     }
+    # Started items keep the delay they already have, so the scheduler leaves them in place.
+    kept = levelling_delays_of([items[key].pk for key in started])
+    delays.update({pk: minutes for pk, minutes in kept.items() if minutes})
     return LevellingPlan(
         finish_before=_aware(result.finish_before),
         finish_after=_aware(result.finish_after),
@@ -155,6 +215,15 @@ def _plan(projects: list[Project], within_float_only: bool) -> LevellingPlan:
         unresolved=unresolved,
         applied=False,
         delays=delays,
+    )
+
+
+def levelling_delays_of(item_ids: list[int]) -> dict[int, int]:
+    """Stored levelling delay (working minutes) of the given items."""
+    if not item_ids:
+        return {}
+    return dict(
+        LevellingDelay.objects.filter(item_id__in=item_ids).values_list("item_id", "minutes")
     )
 
 

@@ -52,7 +52,7 @@ from keel.apps.resources.models import (
 )
 from keel.apps.work.adapters import MINUTES_PER_DAY
 from keel.apps.work.models import ItemType, WorkItem
-from keel.apps.work.scheduling import schedule_request
+from keel.apps.work.scheduling import schedule_request, schedule_store
 from keel.domain.errors import ValidationError
 from keel.domain.resources import effort_driven
 
@@ -624,7 +624,9 @@ def request_cancel(*, actor: Any, request: ResourceRequest, note: str = "") -> R
 def levelling_store(*, actor: Any, projects: list[Project], delays: dict[int, int]) -> int:
     """Replace the stored levelling delays of ``projects`` with ``delays`` (item id → minutes).
 
-    The caller checks permissions and holds the transaction; each project is re-scheduled.
+    The caller checks permissions and holds the transaction. Each project is re-scheduled at
+    once, in the same transaction, so the stored dates (and the Gantt) move when apply returns
+    and a failure rolls the delays back too.
     """
     LevellingDelay.objects.filter(item__project__in=projects).delete()
     LevellingDelay.objects.bulk_create(
@@ -635,7 +637,7 @@ def levelling_store(*, actor: Any, projects: list[Project], delays: dict[int, in
         ]
     )
     for project in projects:
-        schedule_request(project)
+        schedule_store(project)
     return sum(1 for m in delays.values() if m > 0)
 
 
@@ -644,5 +646,5 @@ def levelling_clear(*, actor: Any, project: Project) -> int:
     """Remove the project's levelling delays (``schedule.run``); return how many there were."""
     project = access_project(actor, project, Permission.SCHEDULE_RUN)
     count, _ = LevellingDelay.objects.filter(item__project=project).delete()
-    schedule_request(project)
+    schedule_store(project)
     return count
