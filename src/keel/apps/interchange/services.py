@@ -47,11 +47,13 @@ __all__ = [
     "feed_token_user",
     "import_commit",
     "import_preview",
+    "import_template",
     "mapping_parse",
     "plan_of_project",
 ]
 
 EXPORT_FORMATS = ("mspdi", "tjp", "xlsx", "csv", "ics")
+TEMPLATE_FORMATS = ("xlsx", "csv")
 _CONTENT_TYPES = {
     "mspdi": ("application/xml", "xml"),
     "tjp": ("text/plain; charset=utf-8", "tjp"),
@@ -83,6 +85,8 @@ class Preview:
     statuses: tuple[str, ...]
     users: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    file_statuses: tuple[str, ...] = ()
+    file_users: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -297,6 +301,8 @@ def import_preview(
         statuses=tuple(k for k, _n, _c in statuses),
         users=tuple(sorted({u.username for u in members.values()})),
         warnings=plan.warnings,
+        file_statuses=tuple(sorted({i.status for i in plan.items if i.status})),
+        file_users=tuple(sorted({i.assignee for i in plan.items if i.assignee})),
     )
 
 
@@ -757,20 +763,52 @@ def _extra_sheets(project: Project) -> list[Any]:
     except ImportError:
         risk_list = None  # type: ignore[assignment]
     if risk_list is not None:
-        risks = list(risk_list(project))
+        risks = list(risk_list(project).select_related("owner"))
         sheets.append(
             Sheet(
                 "Risks",
-                ["Key", "Title", "Status", "Probability", "Impact", "Score", "Owner"],
+                [
+                    "Key",
+                    "Title",
+                    "Category",
+                    "Kind",
+                    "Status",
+                    "Probability",
+                    "Impact",
+                    "Score",
+                    "Rating",
+                    "Owner",
+                    "Proximity",
+                    "Next review",
+                    "Strategy",
+                    "Cost (min)",
+                    "Cost (likely)",
+                    "Cost (max)",
+                    "Days (min)",
+                    "Days (likely)",
+                    "Days (max)",
+                ],
                 [
                     [
-                        str(getattr(r, "key", getattr(r, "pk", ""))),
-                        str(getattr(r, "title", "")),
-                        str(getattr(r, "status", "")),
-                        getattr(r, "probability", None),
-                        getattr(r, "impact", None),
-                        getattr(r, "score", None),
-                        str(getattr(r, "owner", "") or ""),
+                        r.key,
+                        r.title,
+                        r.category,
+                        r.kind,
+                        r.status,
+                        r.probability,
+                        r.impact,
+                        r.score,
+                        r.rating,
+                        r.owner.username if r.owner else "",
+                        r.proximity,
+                        r.next_review,
+                        r.strategy,
+                        r.cost_min,
+                        r.cost_likely,
+                        r.cost_max,
+                        r.days_min,
+                        r.days_likely,
+                        r.days_max,
                     ]
                     for r in risks
                 ],
@@ -880,6 +918,70 @@ def export_project(project: Project, format: str, *, actor: User | None = None) 
     if format == "csv":
         return write_csv(plan)
     return write_xlsx(plan, _extra_sheets(project))
+
+
+def _template_plan() -> Plan:
+    from keel.interchange.plan import PlanLink
+
+    day = datetime(2026, 1, 5, 8)  # noqa: DTZ001 - plan dates are local and naive
+    items = (
+        PlanItem("1", "Design 设计", type="deliverable", wbs="1"),
+        PlanItem(
+            "1.1", "Write the specification", parent="1", start=day,
+            duration_days=Decimal(3), estimate_hours=Decimal(24), priority="high",
+            labels=("docs",), description="Replace these rows with your own tasks.", wbs="1.1",
+        ),
+        PlanItem("1.2", "Review 评审", parent="1", duration_days=Decimal("1.5"), wbs="1.2"),
+        PlanItem(
+            "2", "Go live 上线", type="milestone", duration_days=Decimal(0),
+            due=date(2026, 1, 30), wbs="2",
+        ),
+    )  # fmt: skip
+    links = (PlanLink("1.1", "1.2", "FS", Decimal(1)), PlanLink("1.2", "2", "FS", Decimal(0)))
+    return Plan(name="Keel task template", format="keel", items=items, links=links)
+
+
+_TEMPLATE_HELP = (
+    (
+        "WBS",
+        "Outline number: 1, 1.1, 1.2, 2 … (needed; a row's parent is its WBS less the last part)",
+    ),
+    ("Title", "Name of the item (needed)"),
+    ("Type", "task, milestone, deliverable, epic, bug or subtask (default task)"),
+    ("Status", "A status of the project's workflow (empty: the first status)"),
+    ("Priority", "highest, high, medium, low or lowest"),
+    ("Assignee", "Username, e-mail or full name of a project member"),
+    ("Start", "Date: 2026-01-05 (see docs/interchange.md for other accepted spellings)"),
+    ("Finish", "Date"),
+    ("Duration (days)", "Working days, e.g. 3 or 1.5"),
+    ("Due", "Date"),
+    ("Estimate (hours)", "Number"),
+    ("Story points", "Number"),
+    ("Progress (%)", "0 to 100"),
+    ("Constraint", "ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO or MFO"),
+    ("Constraint date", "Date"),
+    ("Predecessors", "WBS codes with type and lag in days, separated by ';': 1.1; 1.2FS+2; 3SS-1"),
+    ("Labels", "Comma-separated"),
+    ("Cost", "Number (not imported yet; kept in exports)"),
+    ("Description", "Text (Markdown)"),
+)
+
+
+def import_template(format: str = "xlsx") -> bytes:
+    """Keel's task template to fill in and import: ``xlsx`` (sheet "Plan" with typed example
+    rows, and a "Help" sheet on each column) or ``csv`` (UTF-8 with BOM). Serve it with
+    ``export_content_type(format, "keel-task-template")``.
+    """
+    from keel.interchange.writers import Sheet, write_csv, write_xlsx
+
+    if format not in TEMPLATE_FORMATS:
+        raise ValidationError(
+            f"Unknown template format {format!r}; use one of {', '.join(TEMPLATE_FORMATS)}."
+        )
+    plan = _template_plan()
+    if format == "csv":
+        return write_csv(plan)
+    return write_xlsx(plan, [Sheet("Help", ["Column", "What to write"], _TEMPLATE_HELP)])
 
 
 def export_content_type(format: str, key: str) -> tuple[str, str]:
