@@ -155,6 +155,8 @@ api = KeelAPI(
 )
 
 api.add_router("/me", accounts.router)
+# Before projects: POST /projects/import must not be taken for /projects/{key}.
+api.add_router("", interchange.router)
 api.add_router("", projects.router)
 api.add_router("", work.router)
 api.add_router("", dependencies.router)
@@ -164,4 +166,3 @@ api.add_router("", baselines.router)
 api.add_router("", resources.router)
 api.add_router("", finance.router)
 api.add_router("", risk.router)
-api.add_router("", interchange.router)
