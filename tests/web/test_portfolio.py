@@ -4,9 +4,23 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from tests.factories import MembershipFactory, ProjectFactory, item_create
+from tests.factories import (
+    MembershipFactory,
+    PortfolioMembershipFactory,
+    ProjectFactory,
+    item_create,
+)
 
+from keel.apps.projects.access import (
+    PORTFOLIO_ROLE_PERMISSIONS,
+    ROLE_PERMISSIONS,
+    Permission,
+    portfolio_permissions,
+    project_permissions,
+)
+from keel.apps.projects.models import Portfolio, PortfolioRole, Project, Role
 from keel.apps.projects.overview import progress_by_project
+from keel.apps.projects.permitted import permitted_portfolios_q, permitted_projects_q
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +94,37 @@ def test_query_count_does_not_grow_with_projects(client, user, django_assert_num
     """The page costs the same number of queries for 2 projects as for 6."""
     _portfolio_with(count, user)
     client.force_login(user)
-    # session, user, project list, progress aggregate, portfolios for the picker
-    with django_assert_num_queries(5):
+    # session, user, project list, progress aggregate, portfolios for the picker; then the
+    # panels other areas add: the projects whose risks the viewer may see (one query; with
+    # none, no risk query follows), those whose budget they may see (one query; with none, no
+    # earned-value query follows), and whether they may import into some project, or create
+    # one in some portfolio (one query each).
+    with django_assert_num_queries(9):
         html = client.get(URL).content.decode()
     assert len(_rows(html)) == count
+
+
+@pytest.mark.parametrize(
+    "role", ["viewer", "member", "finance_manager", "risk_manager", "project_manager"]
+)
+@pytest.mark.parametrize("perm", [Permission.RISK_VIEW, Permission.BUDGET_VIEW])
+def test_permitted_projects_filter_agrees_with_the_permission_matrix(user, role, perm):
+    """The one-query filter the portfolio panels use lists exactly the projects on which the
+    permission matrix grants the permission, through a project or a portfolio role."""
+    mine = ProjectFactory(key="MINE", methodology="kanban")
+    MembershipFactory(project=mine, user=user, role=role)
+    watched = ProjectFactory(key="WATCH", methodology="kanban")
+    PortfolioMembershipFactory(portfolio=watched.portfolio, user=user, role="viewer")
+    ProjectFactory(key="OTHER", methodology="kanban")
+    found = set(
+        Project.objects.filter(permitted_projects_q(user, perm))
+        .distinct()
+        .values_list("key", flat=True)
+    )
+    expected = {p.key for p in Project.objects.all() if perm in project_permissions(user, p)}
+    assert found == expected
+    assert ("MINE" in found) == (perm in ROLE_PERMISSIONS[Role(role)])
+    assert "OTHER" not in found
 
 
 def test_filters_by_status_health_methodology_and_text(client, user):
@@ -176,3 +217,18 @@ def test_filter_by_portfolio(client, user):
     assert _rows(picked) == ["WEST"]
     bad = client.get(URL, {"portfolio": "west"}).content.decode()
     assert _rows(bad) == ["EAST", "WEST"] and "west" in bad
+
+
+@pytest.mark.parametrize("role", ["viewer", "pmo_admin"])
+@pytest.mark.parametrize("perm", [Permission.PORTFOLIO_VIEW, Permission.PROJECT_CREATE])
+def test_permitted_portfolios_filter_agrees_with_portfolio_permissions(user, role, perm):
+    """The one-query portfolio filter agrees with the portfolio permissions, including the
+    portfolio a project member sees through their project."""
+    held = PortfolioMembershipFactory(user=user, role=role).portfolio
+    through_project = ProjectFactory(key="THRU", methodology="kanban")
+    MembershipFactory(project=through_project, user=user, role="member")
+    ProjectFactory(key="ELSE", methodology="kanban")
+    found = set(Portfolio.objects.filter(permitted_portfolios_q(user, perm)).distinct())
+    expected = {pf for pf in Portfolio.objects.all() if perm in portfolio_permissions(user, pf)}
+    assert found == expected
+    assert (held in found) == (perm in PORTFOLIO_ROLE_PERMISSIONS[PortfolioRole(role)])

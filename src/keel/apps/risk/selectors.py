@@ -13,8 +13,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from keel.apps.projects.access import Permission, project_permissions, visible_projects_q
+from keel.apps.projects.access import Permission
 from keel.apps.projects.models import Project
+from keel.apps.projects.permitted import permitted_projects_q
 from keel.apps.risk.models import (
     OPEN_STATUSES,
     Assumption,
@@ -230,11 +231,12 @@ def heat_map(project: Project, risks: list[Risk] | None = None) -> dict[str, Any
 def portfolio_heat_map(user: Any) -> dict[str, Any]:
     """One heat map over the open risks of every project ``user`` may see risks on, on the
     default 5 × 5 grid (levels above 5 count as 5); ``projects`` lists what it covers."""
-    projects = [
-        p
-        for p in Project.objects.filter(visible_projects_q(user)).distinct().order_by("key")
-        if Permission.RISK_VIEW in project_permissions(user, p)
-    ]
+    # One query whatever the number of projects (not a permission check per project).
+    projects = list(
+        Project.objects.filter(permitted_projects_q(user, Permission.RISK_VIEW))
+        .distinct()
+        .order_by("key")
+    )
     grid: dict[str, dict[tuple[int, int], int]] = {"before": defaultdict(int), "after": {}}
     grid["after"] = defaultdict(int)
     risks = Risk.objects.filter(project__in=projects, status__in=OPEN_STATUSES)
