@@ -39,7 +39,7 @@ from keel.domain.schedule import Network
 
 # (tasks, iterations, links per work task, seconds, MiB or None)
 CASES = {
-    "large": (10_000, 10_000, 2.09, 5.0, 2048.0),
+    "large": (10_000, 10_000, 2.11, 5.0, 2048.0),
     "small": (1_000, 1_000, 1.5, 0.3, None),
 }
 

@@ -473,3 +473,21 @@ def test_unknown_tasks_and_impossible_correlations_are_refused():
         )
     with pytest.raises(ValidationError, match="between -1 and 1"):
         Correlation("A", "B", 1.5)
+
+
+def test_the_result_does_not_depend_on_the_number_of_threads(monkeypatch):
+    """Chunks draw from their own streams of the seed, so threads change nothing."""
+    import keel.domain.risk.engine as engine
+
+    monkeypatch.setattr(engine, "CHUNK_CELLS", 1_000)  # 500 iterations a chunk here
+    net, estimates, risks = _risky_plan()
+    seen = []
+    one = simulate(net, estimates, risks, iterations=4_000, seed=9, workers=1)
+    two = simulate(
+        net, estimates, risks, iterations=4_000, seed=9, workers=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )  # fmt: skip
+    assert np.array_equal(one.finish_minutes, two.finish_minutes)
+    assert np.array_equal(one.costs, two.costs)
+    assert one.criticality == two.criticality
+    assert seen == [(500 * k, 4_000) for k in range(1, 9)]
