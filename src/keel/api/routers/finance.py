@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -40,6 +41,7 @@ from keel.api.schemas.finance import (
 )
 from keel.apps.finance import selectors, services
 from keel.apps.finance.models import Expense, Timesheet, TimesheetStatus
+from keel.apps.finance.receipts import receipt_response
 from keel.apps.projects.access import (
     Permission,
     access_portfolio,
@@ -353,6 +355,36 @@ def _expense(project: Any, expense_id: int) -> Expense:
     return found
 
 
+_RECEIPT_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The receipt file, as an attachment.",
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in ("application/pdf", "image/png", "image/jpeg")
+            },
+        }
+    }
+}
+
+
+@router.get(
+    f"{P}/expenses/{{expense_id}}/receipt", tags=["expenses"], openapi_extra=_RECEIPT_RESPONSE
+)
+def expense_receipt(request: HttpRequest, key: str, expense_id: int) -> Any:
+    """Download an expense's receipt (budget.view, or the person who recorded it)."""
+    project = access_project(request.auth, key, Permission.PROJECT_VIEW)
+    expense = _expense(project, expense_id)
+    if not expense.receipt:
+        raise Http404(f"Expense {expense_id} has no receipt.")
+    if (
+        Permission.BUDGET_VIEW not in project_permissions(request.auth, project)
+        and expense.submitted_by_id != request.auth.pk
+    ):
+        raise PermissionDenied("Seeing receipts needs budget.view.")
+    return receipt_response(expense)
+
+
 @router.post(f"{P}/expenses/{{expense_id}}/approve", response=ExpenseOut, tags=["expenses"])
 def expense_approve(request: HttpRequest, key: str, expense_id: int) -> Any:
     """Approve an expense; it then counts in actual cost."""
@@ -428,32 +460,54 @@ def project_evm(request: HttpRequest, key: str, params: Query[EvmParams]) -> Any
 
 @router.get("/portfolios/{portfolio_id}/evm", response=PortfolioEvmOut, tags=["earned value"])
 def portfolio_evm(request: HttpRequest, portfolio_id: int, params: Query[EvmParams]) -> Any:
-    """Earned value per project and for the portfolio, over the projects whose budget the
-    caller may see."""
+    """Earned value per program, per project and for the portfolio, with budget against
+    actual cost by category and the weekly S-curve, over the projects whose budget the caller
+    may see. Totals are left out (None) where they would add up different currencies."""
     portfolio = access_portfolio(request.auth, portfolio_id)
     status_date = params.status_date or _today()
-    projects = [
-        p
-        for p in portfolio.projects.select_related("budget").order_by("key")
-        if Permission.BUDGET_VIEW in project_permissions(request.auth, p)
-    ]
+    projects = selectors.budget_projects(request.auth, portfolio)
     if not projects:
         return {"status_date": status_date, "currency": None, "total": None, "projects": []}
-    result = selectors.evm_for_projects(projects, status_date)
-    by_key = {n.key: n for n in result.nodes}
-    currencies = {getattr(getattr(p, "budget", None), "currency", "") for p in projects}
-    single = len(currencies) == 1
+    data = selectors.portfolio_evm(projects, status_date)
+    single = data.total is not None
+    curve = _evm_out(data.result, data.currency or "") if single else None
     return {
         "status_date": status_date,
-        "currency": next(iter(currencies)) if single else None,
-        "total": _figures(result.total) if single else None,
+        "currency": data.currency,
+        "total": _figures(data.total) if single else None,
+        "programs": [
+            {
+                "id": int(line.key[2:]),
+                "name": line.title,
+                "currency": line.currency,
+                "figures": None if line.figures is None else _figures(line.figures),
+            }
+            for line in data.lines
+            if line.kind == "program"
+        ],
         "projects": [
             {
-                "key": p.key,
-                "name": p.name,
-                "currency": getattr(getattr(p, "budget", None), "currency", ""),
-                "figures": _figures(by_key[p.key].figures),
+                "key": line.key,
+                "name": line.title,
+                "program": line.program,
+                "currency": line.currency or "",
+                "figures": _figures(line.figures),
             }
-            for p in projects
+            for line in data.lines
+            if line.kind == "project"
         ],
+        "by_category": None
+        if data.by_category is None
+        else [
+            {
+                "category": r.category,
+                "budget": r.budget,
+                "actual": r.actual,
+                "remaining": r.remaining,
+            }
+            for r in data.by_category
+            if r.category
+        ],
+        "series": curve["series"] if curve else [],
+        "eac_line": curve["eac_line"] if curve else [],
     }

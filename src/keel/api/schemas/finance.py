@@ -33,6 +33,7 @@ __all__ = [
     "MemberRateOut",
     "MissingOut",
     "PortfolioEvmOut",
+    "PortfolioEvmProgramOut",
     "TimeCellIn",
     "TimeEntryOut",
     "TimeLogIn",
@@ -301,12 +302,29 @@ class EvmOut(OutSchema):
 class PortfolioEvmProjectOut(OutSchema):
     key: str
     name: str
+    program: str | None = Field(None, description="The program's name; none outside one.")
     currency: str
     figures: EvmFiguresOut
+
+
+class PortfolioEvmProgramOut(OutSchema):
+    id: int
+    name: str
+    currency: str | None = Field(description="None when its projects' currencies differ.")
+    figures: EvmFiguresOut | None = Field(description="None when the currencies differ.")
 
 
 class PortfolioEvmOut(OutSchema):
     status_date: date
     currency: str | None = Field(description="None when the projects' currencies differ.")
     total: EvmFiguresOut | None
+    programs: list[PortfolioEvmProgramOut] = Field(default_factory=list)
     projects: list[PortfolioEvmProjectOut]
+    by_category: list[CategoryOut] | None = Field(
+        None, description="Budget and actual cost by category, summed; None for mixed currencies."
+    )
+    series: list[SeriesPointOut] = Field(
+        default_factory=list,
+        description="The portfolio S-curve, weekly; empty for mixed currencies.",
+    )
+    eac_line: list[EacPointOut] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from keel.apps.finance import selectors
-from keel.apps.projects.access import Permission, project_permissions, visible_projects_q
+from keel.apps.projects.access import Permission, project_permissions
 from keel.apps.projects.models import Project
 
 __all__ = ["item_context", "overview_context", "portfolio_context", "status_date_from"]
@@ -38,14 +38,7 @@ def overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 def portfolio_context(request: HttpRequest, _obj: Any) -> dict[str, Any]:
     status_date = status_date_from(request)
     user = request.user
-    projects = [
-        p
-        for p in Project.objects.filter(visible_projects_q(user))
-        .distinct()
-        .select_related("budget", "portfolio")
-        .order_by("key")
-        if Permission.BUDGET_VIEW in project_permissions(user, p)
-    ]
+    projects = selectors.budget_projects(user)
     if not projects:
         return {"rows": [], "total": None}
     result = selectors.evm_for_projects(projects, status_date)

@@ -25,19 +25,26 @@ from keel.apps.finance.models import (
     Timesheet,
     TimesheetStatus,
 )
-from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
+from keel.apps.projects.access import (
+    ROLE_PERMISSIONS,
+    Permission,
+)
 from keel.apps.projects.models import Project, Role
+from keel.apps.projects.permitted import permitted_projects_q
 from keel.apps.work.models import BaselineItem, WorkItem
-from keel.domain.evm import EvmItem, EvmResult, evm_analyse
+from keel.domain.evm import EvmFigures, EvmItem, EvmResult, evm_analyse, money
 
 __all__ = [
     "ActualCosts",
     "BudgetRow",
+    "PortfolioEvm",
+    "PortfolioLine",
     "RateBook",
     "actual_costs",
     "baseline_price",
     "budget_changes",
     "budget_get",
+    "budget_projects",
     "budget_vs_actual",
     "evm_for_project",
     "evm_for_projects",
@@ -46,6 +53,7 @@ __all__ = [
     "exchange_rate_list",
     "expense_list",
     "member_rate_list",
+    "portfolio_evm",
     "timesheet_pending",
     "timesheet_rows",
     "timesheets_missing",
@@ -311,7 +319,7 @@ def actual_costs(project: Project, status_date: date | None = None) -> ActualCos
     for item_id, user_id, day, hours in entries.values_list(
         "item_id", "timesheet__user_id", "day", "hours"
     ):
-        cost = hours * rates.rate(user_id, day)
+        cost = money(hours * rates.rate(user_id, day))
         by_item[item_id].append((day, cost))
         by_category[CostCategory.LABOUR] += cost
     for item_id, category, day, amount in expenses.values_list(
@@ -479,11 +487,15 @@ def evm_for_project(
 
 
 def evm_for_projects(
-    projects: Sequence[Project], status_date: date, *, group_of: Any = None
+    projects: Sequence[Project],
+    status_date: date,
+    *,
+    group_of: Any = None,
+    costs: dict[int, ActualCosts] | None = None,
 ) -> EvmResult:
     """Earned value over several projects (a program or a portfolio): one root "ALL", an
     optional level of groups (``group_of(project) -> (key, title) | None``, e.g. programs),
-    then each project's tree."""
+    then each project's tree. ``costs`` reuses actual costs already computed per project id."""
     items = [EvmItem("ALL", title="All")]
     groups: set[str] = set()
     for project in projects:
@@ -494,7 +506,8 @@ def evm_for_projects(
             if parent not in groups:
                 groups.add(parent)
                 items.append(EvmItem(parent, parent="ALL", title=str(group[1])))
-        tree = evm_items(project, status_date, prefix="")
+        known = costs.get(project.pk) if costs else None
+        tree = evm_items(project, status_date, prefix="", costs=known)
         root = tree[0]
         items.append(
             EvmItem(
@@ -507,6 +520,116 @@ def evm_for_projects(
         )
         items.extend(tree[1:])
     return evm_analyse(items, status_date)
+
+
+@dataclass(frozen=True)
+class PortfolioLine:
+    """One row of the portfolio EVM table: a program ("G:<id>") or a project (its key)."""
+
+    key: str
+    title: str
+    kind: str  # "program" or "project"
+    program: str | None
+    currency: str | None
+    figures: EvmFigures | None
+    project: Project | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioEvm:
+    """Earned value of a set of projects: per program, per project and in total.
+
+    Figures that would add up amounts in different currencies are None (``currency`` None):
+    the total when the projects' currencies differ, a program when its projects' do."""
+
+    status_date: date
+    currency: str | None
+    total: EvmFigures | None
+    lines: list[PortfolioLine]
+    by_category: list[BudgetRow] | None
+    result: EvmResult
+
+    @property
+    def mixed(self) -> bool:
+        return self.currency is None and bool(self.lines)
+
+
+def _currency_of(project: Project) -> str:
+    budget = getattr(project, "budget", None)
+    return budget.currency if budget is not None else ""
+
+
+def portfolio_evm(projects: Sequence[Project], status_date: date) -> PortfolioEvm:
+    """Earned value over ``projects`` (already filtered to those whose budget the viewer
+    may see), grouped by program, with budget against actual cost by category summed over
+    them. Projects without a budget count in no currency."""
+    costs = {p.pk: actual_costs(p, status_date) for p in projects}
+
+    def program_of(project: Project) -> tuple[int, str] | None:
+        program = project.program
+        return None if program is None else (program.pk, program.name)
+
+    result = evm_for_projects(projects, status_date, group_of=program_of, costs=costs)
+    by_key = {n.key: n for n in result.nodes}
+    currencies = {_currency_of(p) for p in projects} - {""}
+    single = next(iter(currencies)) if len(currencies) == 1 else None
+    program_currencies: dict[int, set[str]] = defaultdict(set)
+    for project in projects:
+        if project.program_id is not None:
+            program_currencies[project.program_id].add(_currency_of(project))
+    lines: list[PortfolioLine] = []
+    seen: set[int] = set()
+    ordered = sorted(
+        projects, key=lambda p: (p.program is None, p.program.name if p.program else "", p.key)
+    )
+    for project in ordered:
+        program = project.program
+        if program is not None and program.pk not in seen:
+            seen.add(program.pk)
+            found = program_currencies[program.pk] - {""}
+            currency = next(iter(found)) if len(found) == 1 else None
+            node = by_key[f"G:{program.pk}"]
+            lines.append(
+                PortfolioLine(
+                    key=f"G:{program.pk}",
+                    title=program.name,
+                    kind="program",
+                    program=None,
+                    currency=currency,
+                    figures=node.figures if currency is not None else None,
+                )
+            )
+        lines.append(
+            PortfolioLine(
+                key=project.key,
+                title=project.name,
+                kind="project",
+                program=program.name if program else None,
+                currency=_currency_of(project),
+                figures=by_key[project.key].figures,
+                project=project,
+            )
+        )
+    by_category: list[BudgetRow] | None = None
+    if single is not None or not currencies:
+        sums: dict[str, tuple[Decimal, Decimal]] = {}
+        for project in projects:
+            for row in budget_vs_actual(project, status_date, costs[project.pk]):
+                b, a = sums.get(row.category, (_ZERO, _ZERO))
+                sums[row.category] = (b + row.budget, a + row.actual)
+        by_category = [
+            BudgetRow(c.value, str(c.label), *sums.get(c.value, (_ZERO, _ZERO)))
+            for c in CostCategory
+        ]
+        by_category.append(BudgetRow("", "", *sums.get("", (_ZERO, _ZERO))))
+    return PortfolioEvm(
+        status_date=status_date,
+        currency=single,
+        total=result.total if single is not None or not currencies else None,
+        lines=lines,
+        by_category=by_category,
+        result=result,
+    )
 
 
 def evm_table(project: Project, status_date: date) -> list[dict[str, Any]]:
@@ -527,6 +650,15 @@ def evm_table(project: Project, status_date: date) -> list[dict[str, Any]]:
         row["eac"] = node.figures.eac
         rows.append(row)
     return rows
+
+
+def budget_projects(user: Any, portfolio: Any = None) -> list[Project]:
+    """The projects (of ``portfolio``, or all) whose budget ``user`` may see, by key."""
+    # One query whatever the number of projects (not a permission check per project).
+    projects = Project.objects.filter(permitted_projects_q(user, Permission.BUDGET_VIEW)).distinct()
+    if portfolio is not None:
+        projects = projects.filter(portfolio=portfolio)
+    return list(projects.select_related("budget", "portfolio", "program").order_by("key"))
 
 
 def week_of(day: date) -> date:

@@ -11,7 +11,16 @@ urlpatterns: list[URLPattern] = [
     path("timesheet/approvals/", views.approvals, name="timesheet-approvals"),
     path("timesheet/<int:sheet_id>/decide/", views.timesheet_decide, name="timesheet-decide"),
     path("items/<int:item_id>/log-time/", views.time_log, name="time-log"),
+    path("portfolio/evm/", views.portfolio_evm, name="portfolio-evm"),
     path("p/<str:key>/cost/", views.cost, name="cost"),
+    path("p/<str:key>/cost/budget/", views.budget_change, name="budget-change"),
+    path("p/<str:key>/cost/exchange-rates/", views.exchange_rate_set, name="exchange-rate-set"),
+    path("p/<str:key>/cost/expenses/", views.expense_create, name="expense-create"),
+    path(
+        "p/<str:key>/cost/expenses/<int:expense_id>/receipt/",
+        views.expense_receipt,
+        name="expense-receipt",
+    ),
     path(
         "p/<str:key>/cost/expenses/<int:expense_id>/decide/",
         views.expense_decide,

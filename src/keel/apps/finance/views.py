@@ -18,13 +18,19 @@ from django.views.decorators.http import require_POST
 
 from keel.apps.finance import selectors, services
 from keel.apps.finance.chart import s_curve
-from keel.apps.finance.models import Expense, Timesheet
+from keel.apps.finance.models import CostCategory, Expense, Timesheet
 from keel.apps.finance.panels import status_date_from
+from keel.apps.finance.receipts import receipt_response
 from keel.apps.finance.tables import evm_rows_html
-from keel.apps.projects.access import Permission, access_project, project_permissions
+from keel.apps.projects.access import (
+    Permission,
+    access_portfolio,
+    access_project,
+    project_permissions,
+)
 from keel.apps.projects.models import Project, ProjectMembership
 from keel.apps.work.models import StatusCategory, WorkItem
-from keel.domain.errors import KeelError
+from keel.domain.errors import KeelError, ValidationError
 
 
 def _week(request: HttpRequest) -> date:
@@ -183,30 +189,179 @@ def timesheet_decide(request: HttpRequest, sheet_id: int) -> HttpResponse:
     return redirect("keel-web:timesheet-approvals")
 
 
-@login_required
-def cost(request: HttpRequest, key: str) -> HttpResponse:
-    project = access_project(request.user, key, Permission.BUDGET_VIEW)
+def _cost_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     status_date = status_date_from(request)
     costs = selectors.actual_costs(project, status_date)
     result = selectors.evm_for_project(project, status_date, costs)
     budget = selectors.budget_get(project)
     perms = project_permissions(request.user, project)
+    return {
+        "project": project,
+        "tab": "cost",
+        "status_date": status_date,
+        "budget": budget,
+        "currency": budget.currency if budget else "",
+        "rows": selectors.budget_vs_actual(project, status_date, costs),
+        "changes": list(selectors.budget_changes(project)[:20]),
+        "expenses": list(selectors.expense_list(project)[:50]),
+        "rates": list(selectors.exchange_rate_list(project)[:20]),
+        "f": result.total,
+        "evm_rows": evm_rows_html(result.nodes),
+        "chart": s_curve(result.series, status_date),
+        "categories": CostCategory.choices,
+        "can_approve_expenses": Permission.EXPENSE_APPROVE in perms,
+        "can_edit_budget": Permission.BUDGET_EDIT in perms,
+        "can_create_expenses": Permission.EXPENSE_CREATE in perms,
+        "max_receipt_mb": services.MAX_RECEIPT_BYTES // (1024 * 1024),
+    }
+
+
+@login_required
+def cost(request: HttpRequest, key: str) -> HttpResponse:
+    project = access_project(request.user, key, Permission.BUDGET_VIEW)
+    return render(request, "finance/cost.html", _cost_context(request, project))
+
+
+def _cost_form_failed(
+    request: HttpRequest, project: Project, form: str, error: str
+) -> HttpResponse:
+    """The Cost tab again with the error next to the form, as a 400; nothing was saved."""
+    context = _cost_context(request, project)
+    context.update({"error": error, "error_form": form, "posted": request.POST})
+    return render(request, "finance/cost.html", context, status=400)
+
+
+def _item_by_key(project: Project, raw: str) -> WorkItem | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    number = text.rsplit("-", 1)[-1]
+    item = (
+        WorkItem.objects.filter(project=project, number=number).first()
+        if number.isdigit()
+        else None
+    )
+    if item is None:
+        raise ValidationError(
+            _("%(project)s has no work item %(item)s.") % {"project": project.key, "item": text}
+        )
+    return item
+
+
+def _date_field(raw: str, label: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(_("%(field)s is not a date.") % {"field": label}) from None
+
+
+@login_required
+@require_POST
+def budget_change(request: HttpRequest, key: str) -> HttpResponse:
+    """Set up the budget's currency (first time) or change one budget line, with a reason."""
+    project = access_project(request.user, key, Permission.BUDGET_EDIT)
+    try:
+        if request.POST.get("currency") and selectors.budget_get(project) is None:
+            services.budget_set_up(
+                actor=request.user, project=project, currency=request.POST["currency"]
+            )
+            messages.success(request, _("Budget set up."))
+        else:
+            services.budget_change(
+                actor=request.user,
+                project=project,
+                category=request.POST.get("category", ""),
+                amount=request.POST.get("amount", ""),
+                reason=request.POST.get("reason", ""),
+                item=_item_by_key(project, request.POST.get("item", "")),
+            )
+            messages.success(request, _("Budget changed."))
+    except KeelError as exc:
+        return _cost_form_failed(request, project, "budget", exc.message)
+    return redirect("keel-web:cost", key=project.key)
+
+
+@login_required
+@require_POST
+def exchange_rate_set(request: HttpRequest, key: str) -> HttpResponse:
+    project = access_project(request.user, key, Permission.BUDGET_EDIT)
+    try:
+        services.exchange_rate_set(
+            actor=request.user,
+            project=project,
+            currency=request.POST.get("currency", ""),
+            rate=request.POST.get("rate", ""),
+            effective=_date_field(request.POST.get("effective", ""), _("Effective from")),
+        )
+        messages.success(request, _("Exchange rate saved."))
+    except KeelError as exc:
+        return _cost_form_failed(request, project, "rate", exc.message)
+    return redirect("keel-web:cost", key=project.key)
+
+
+@login_required
+@require_POST
+def expense_create(request: HttpRequest, key: str) -> HttpResponse:
+    """Record an expense with an optional receipt file (multipart form)."""
+    project = access_project(request.user, key, Permission.EXPENSE_CREATE)
+    try:
+        services.expense_create(
+            actor=request.user,
+            project=project,
+            category=request.POST.get("category", ""),
+            amount=request.POST.get("amount", ""),
+            currency=request.POST.get("currency", ""),
+            day=_date_field(request.POST.get("day", ""), _("Date")),
+            item=_item_by_key(project, request.POST.get("item", "")),
+            description=request.POST.get("description", ""),
+            receipt=request.FILES.get("receipt"),
+        )
+        messages.success(request, _("Expense recorded; it counts once approved."))
+    except KeelError as exc:
+        return _cost_form_failed(request, project, "expense", exc.message)
+    return redirect("keel-web:cost", key=project.key)
+
+
+@login_required
+def expense_receipt(request: HttpRequest, key: str, expense_id: int) -> HttpResponse:
+    """The receipt of an expense, as a download, for those who see the budget (or its
+    submitter); never served from a public media URL."""
+    project = access_project(request.user, key, Permission.PROJECT_VIEW)
+    expense = Expense.objects.filter(project=project, pk=expense_id).first()
+    if expense is None or not expense.receipt:
+        raise Http404("No such receipt.")
+    if (
+        Permission.BUDGET_VIEW not in project_permissions(request.user, project)
+        and expense.submitted_by_id != request.user.pk
+    ):
+        raise PermissionDenied("Seeing receipts needs budget.view.")
+    return receipt_response(expense)
+
+
+@login_required
+def portfolio_evm(request: HttpRequest) -> HttpResponse:
+    """Earned value by program and project and for the portfolio, with budget against actual
+    cost by category and the portfolio S-curve; ``?portfolio=<id>`` narrows it to one."""
+    portfolio = None
+    raw = request.GET.get("portfolio", "")
+    if raw:
+        if not raw.isdigit():
+            raise Http404("No such portfolio.")
+        portfolio = access_portfolio(request.user, int(raw))
+    status_date = status_date_from(request)
+    projects = selectors.budget_projects(request.user, portfolio)
+    data = selectors.portfolio_evm(projects, status_date) if projects else None
+    chart = None
+    if data is not None and data.total is not None:
+        chart = s_curve(data.result.series, status_date)
     return render(
         request,
-        "finance/cost.html",
+        "finance/portfolio_evm.html",
         {
-            "project": project,
-            "tab": "cost",
+            "portfolio": portfolio,
             "status_date": status_date,
-            "budget": budget,
-            "currency": budget.currency if budget else "",
-            "rows": selectors.budget_vs_actual(project, status_date, costs),
-            "changes": list(selectors.budget_changes(project)[:20]),
-            "expenses": list(selectors.expense_list(project)[:50]),
-            "f": result.total,
-            "evm_rows": evm_rows_html(result.nodes),
-            "chart": s_curve(result.series, status_date),
-            "can_approve_expenses": Permission.EXPENSE_APPROVE in perms,
+            "data": data,
+            "chart": chart,
         },
     )
 
@@ -256,8 +411,13 @@ def time_log(request: HttpRequest, item_id: int) -> HttpResponse:
 
 __all__ = [
     "approvals",
+    "budget_change",
     "cost",
+    "exchange_rate_set",
+    "expense_create",
     "expense_decide",
+    "expense_receipt",
+    "portfolio_evm",
     "time_log",
     "timesheet",
     "timesheet_cell",
