@@ -3,7 +3,7 @@
 Pure Python and NumPy; nothing here imports Django or an outer Keel layer. :func:`simulate`
 runs the critical path method over thousands of iterations at once and returns a
 :class:`SimulationResult` (percentiles, probabilities, criticality indices, tornado,
-histograms). See docs/monte-carlo.md.
+histograms). See docs/risk.md, "The Monte Carlo engine".
 """
 
 from keel.domain.risk.engine import simulate
