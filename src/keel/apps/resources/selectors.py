@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -232,61 +233,71 @@ def utilisation(
     pool = pool.prefetch_related(Prefetch("leaves", queryset=ResourceLeave.objects.order_by()))
     pool_rows = list(pool)
     visible = Project.objects.filter(visible_projects_q(user)).values("pk")
-    work_rows = (
-        Assignment.objects.filter(resource__in=[r.pk for r in pool_rows], item__project__in=visible)
-        .select_related("item__project")
-        .only(
-            "resource_id", "work", "units", "item__number", "item__type", "item__duration_days",
-            "item__estimate_hours", "item__early_start", "item__early_finish",
-            "item__planned_start", "item__planned_finish", "item__project__key",
-        )
+    # Plain tuples, not model instances: a year's heat map reads thousands of assignments.
+    work_rows = Assignment.objects.filter(
+        resource__in=[r.pk for r in pool_rows], item__project__in=visible
+    ).values_list(
+        "resource_id", "work", "item__number", "item__type", "item__duration_days",
+        "item__estimate_hours", "item__early_start", "item__early_finish",
+        "item__planned_start", "item__planned_finish", "item__project__key",
     )  # fmt: skip
-    by_resource: dict[int, list[Assignment]] = defaultdict(list)
-    for a in work_rows:
-        by_resource[a.resource_id].append(a)
+    by_resource: dict[int, list[tuple[float, date, date, str]]] = defaultdict(list)
+    for rid, work, number, kind, days, hours, es, ef, ps, pf, key in work_rows:
+        first, last = item_window(
+            SimpleNamespace(
+                type=kind, duration_days=days, estimate_hours=hours, early_start=es,
+                early_finish=ef, planned_start=ps, planned_finish=pf,
+            )
+        )  # fmt: skip
+        by_resource[rid].append((float(work), first, last, f"{key}-{number}"))
+    base = lo.toordinal()
+    span = (hi - lo).days + 1
+    # Which days each calendar works, shared by resources on the same calendar.
+    masks: dict[str, dict[int, bool]] = {}
     rows = []
     for resource in pool_rows:
         calendar = resource_calendar(resource, resource.leaves.all())
+        memo = masks.setdefault(calendar.name, {})
         per_day = float(resource.capacity * resource.max_units)
-        workday: dict[date, bool] = {}
 
-        def works(day: date, cal: Any = calendar, memo: dict[date, bool] = workday) -> bool:
+        def works(day: int, cal: Any = calendar, memo: dict[int, bool] = memo) -> bool:
             known = memo.get(day)
             if known is None:
-                known = memo[day] = bool(cal.working_periods(day))
+                known = memo[day] = bool(cal.working_periods(date.fromordinal(day)))
             return known
 
-        load: dict[date, float] = defaultdict(float)
-        causes: dict[date, set[str]] = defaultdict(set)
-        for a in by_resource.get(resource.pk, ()):
-            first, last = item_window(a.item)
+        load = [0.0] * span
+        causes: dict[int, set[str]] = {}
+        for work, first, last, key in by_resource.get(resource.pk, ()):
             if last < lo or first > hi:
                 continue
-            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-            on = [d for d in days if works(d)] or [first]
-            share = float(a.work) / len(on)
-            key = f"{a.item.project.key}-{a.item.number}"
+            a, b = first.toordinal(), last.toordinal()
+            on = [d for d in range(a, b + 1) if works(d)] or [a]
+            share = work / len(on)
             for d in on:
-                if lo <= d <= hi:
-                    load[d] += share
-                    causes[d].add(key)
+                i = d - base
+                if 0 <= i < span:
+                    load[i] += share
+                    found = causes.get(i)
+                    if found is None:
+                        causes[i] = {key}
+                    else:
+                        found.add(key)
         cells = []
         for p_start, p_end in periods:
             cap = 0.0
             total = 0.0
             over = False
             items: set[str] = set()
-            day = p_start
-            while day <= p_end:
+            for day in range(p_start.toordinal(), p_end.toordinal() + 1):
                 day_cap = per_day if works(day) else 0.0
                 cap += day_cap
-                got = load.get(day, 0.0)
+                got = load[day - base]
                 if got:
                     total += got
-                    items |= causes[day]
+                    items |= causes[day - base]
                     if got > day_cap + 1e-6:
                         over = True
-                day += timedelta(days=1)
             cells.append(
                 Cell(p_start, p_end, round(cap, 2), round(total, 2), over, tuple(sorted(items)))
             )
