@@ -56,6 +56,10 @@ def test_upload_preview_then_import_creates_the_project(client: Any, pmo: Any, s
     counts = re.search(r'data-testid="import-counts".*?</section>', html, re.S).group(0)
     assert "<dd>19</dd>" in counts and "<dd>6</dd>" in counts
     assert "padding-left: 2em" in html  # the outline has a second level
+    links = re.search(r'data-testid="import-links".*?</section>', html, re.S).group(0)
+    assert links.count("<tr><td>") == 6 and "<td>FS</td>" in links
+    resources = re.search(r'data-testid="import-resources".*?</section>', html, re.S).group(0)
+    assert "First Resource" in resources and "Second Resource" in resources
     assert not Project.objects.filter(key="SMP").exists()
 
     done = client.post(preview_url)

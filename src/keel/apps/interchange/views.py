@@ -47,6 +47,7 @@ P = Permission
 
 _SESSION_KEY = "interchange_uploads"
 _KEEP = 5  # uploads remembered per session; older ones are removed
+_SHOWN = 200  # dependencies and resources listed on the preview
 
 IMPORT_FORMATS = (
     ("", gettext_lazy("Detect from the file")),
@@ -230,13 +231,25 @@ def _mapping_posted(request: HttpRequest) -> dict[str, dict[str, str]]:
     return {section: dict(values) for section, values in pairs.items()}
 
 
-def _file_names(data: bytes, info: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Every status and person the file names (for the mapping step)."""
+def _file_details(data: bytes, info: dict[str, Any]) -> dict[str, Any]:
+    """What the preview lists beyond the service's counts: every status and person the file
+    names (for the mapping step), its dependencies and its resources (the first 200 each)."""
     plan = read_plan(data, info["format"] or None, info["filename"])
-    return (
-        sorted({i.status for i in plan.items if i.status}),
-        sorted({i.assignee for i in plan.items if i.assignee}),
-    )
+    titles = {i.ref: f"{i.wbs or i.ref} {i.title}" for i in plan.items}
+    return {
+        "statuses": sorted({i.status for i in plan.items if i.status}),
+        "people": sorted({i.assignee for i in plan.items if i.assignee}),
+        "links": [
+            (
+                titles.get(lk.predecessor, lk.predecessor),
+                titles.get(lk.successor, lk.successor),
+                lk.type,
+                lk.lag_days,
+            )
+            for lk in plan.links[:_SHOWN]
+        ],
+        "resources": [(r.name, r.kind) for r in plan.resources[:_SHOWN]],
+    }
 
 
 @login_required
@@ -278,15 +291,17 @@ def import_preview(request: HttpRequest, upload_id: str) -> HttpResponse:
         _forget(request, upload_id)
         messages.error(request, _message(exc))
         return redirect("keel-web:import")
-    statuses, people = _file_names(data, info)
+    details = _file_details(data, info)
     chosen = mapping or {"statuses": {}, "users": {}}
     context = {
         "upload_id": upload_id,
         "info": info,
         "p": preview,
         "error": error,
-        "matched_statuses": [s for s in statuses if s not in preview.unknown_statuses],
-        "matched_users": [u for u in people if u not in preview.unknown_users],
+        "matched_statuses": [s for s in details["statuses"] if s not in preview.unknown_statuses],
+        "matched_users": [u for u in details["people"] if u not in preview.unknown_users],
+        "links": details["links"],
+        "resources": details["resources"],
         "status_rows": [(s, chosen["statuses"].get(s, "")) for s in preview.unknown_statuses],
         "user_rows": [(u, chosen["users"].get(u, "")) for u in preview.unknown_users],
         "shown": len(preview.rows),
