@@ -2,13 +2,16 @@
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.api.walk import PORTFOLIO, PROJECT, USER, P
 
 from keel.apps.finance import services
 from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
 from keel.apps.projects.models import Role
+from keel.apps.resources.models import CostRate, Resource
 
 # Reads that need more than a viewer holds (budget, approvals): project-scoped like PROJECT,
 # declared with their own scopes so the viewer-reads-everything rule does not apply to them.
@@ -51,6 +54,9 @@ ROUTES: dict[tuple[str, str], tuple[str, Any]] = {
     ("POST", KEY + "/expenses"): (PROJECT, P.EXPENSE_CREATE),
     ("POST", KEY + "/expenses/{expense_id}/approve"): (PROJECT, P.EXPENSE_APPROVE),
     ("POST", KEY + "/expenses/{expense_id}/reject"): (PROJECT, P.EXPENSE_APPROVE),
+    ("GET", KEY + "/expenses/{expense_id}/receipt"): (BUDGET_READ, P.BUDGET_VIEW),
+    ("GET", KEY + "/material-use"): (BUDGET_READ, P.BUDGET_VIEW),
+    ("POST", KEY + "/material-use"): (PROJECT, P.EXPENSE_CREATE),
     ("GET", KEY + "/evm"): (BUDGET_READ, P.BUDGET_VIEW),
     ("GET", "/portfolios/{portfolio_id}/evm"): (PORTFOLIO, P.PORTFOLIO_VIEW),
 }
@@ -82,11 +88,18 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
         "day": "2025-01-08",
     },
     ("POST", KEY + "/expenses/{expense_id}/reject"): lambda w: {"reason": "No receipt"},
+    ("POST", KEY + "/material-use"): lambda w: {
+        "item": w["other"].key,
+        "resource": w["material"].pk,
+        "day": "2025-01-08",
+        "quantity": "3",
+    },
 }
 
 
 def world_extend(world: dict[str, Any]) -> None:
-    """A budget, a submitted timesheet by ``spare`` and a submitted expense."""
+    """A budget, a submitted timesheet by ``spare``, a submitted expense with a receipt and
+    a material resource with a cost per unit."""
     project = world["project"]
     pm = project.manager
     spare = project.memberships.get(user__username="spare").user
@@ -100,6 +113,12 @@ def world_extend(world: dict[str, Any]) -> None:
         amount="120",
         currency="CNY",
         day=date(2025, 1, 7),
+        receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 walk"),
     )
+    material = Resource.objects.create(name="Walk cable", kind="material")
+    CostRate.objects.create(
+        resource=material, effective_from=date(2025, 1, 1), per_unit=Decimal("2.50")
+    )
+    world["material"] = material
     world["params"]["timesheet_id"] = entry.timesheet_id
     world["params"]["expense_id"] = expense.pk

@@ -28,6 +28,8 @@ from keel.api.schemas.finance import (
     ExpenseDecisionIn,
     ExpenseIn,
     ExpenseOut,
+    MaterialUseIn,
+    MaterialUseOut,
     MemberRateIn,
     MemberRateOut,
     MissingOut,
@@ -400,6 +402,43 @@ def expense_reject(
     project = access_project(request.auth, key, Permission.EXPENSE_APPROVE)
     return services.expense_reject(
         actor=request.auth, expense=_expense(project, expense_id), reason=payload.reason
+    )
+
+
+# --- material use -----------------------------------------------------------------------------
+
+
+@router.get(f"{P}/material-use", response=Page[MaterialUseOut], tags=["expenses"])
+def material_use_list(request: HttpRequest, key: str, page: Query[PageParams]) -> Any:
+    """Material used on the project's items, newest first, with its cost."""
+    project = access_project(request.auth, key, Permission.BUDGET_VIEW)
+    rows = selectors.material_use_list(project).select_related("project", "recorded_by")
+    return paginate(request, rows, page)
+
+
+@router.post(f"{P}/material-use", response={201: MaterialUseOut}, tags=["expenses"])
+def material_use_record(request: HttpRequest, key: str, payload: MaterialUseIn) -> Any:
+    """Record units of a material resource used on an item; it counts in actual cost
+    (material) at the resource's cost per unit on that day."""
+    from keel.apps.resources.models import Resource
+
+    project = access_project(request.auth, key, Permission.EXPENSE_CREATE)
+    item = item_ref(project, payload.item, "item")
+    resource = Resource.objects.filter(pk=payload.resource).first()
+    if resource is None:
+        raise ValidationError(
+            f"There is no resource {payload.resource}.", details={"field": "resource"}
+        )
+    row = services.material_use_record(
+        actor=request.auth,
+        item=item,
+        resource=resource,
+        day=payload.day,
+        quantity=payload.quantity,
+        note=payload.note,
+    )
+    return Status(
+        201, selectors.material_use_list(project).select_related("project").get(pk=row.pk)
     )
 
 

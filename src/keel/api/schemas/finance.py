@@ -29,6 +29,8 @@ __all__ = [
     "ExpenseDecisionIn",
     "ExpenseIn",
     "ExpenseOut",
+    "MaterialUseIn",
+    "MaterialUseOut",
     "MemberRateIn",
     "MemberRateOut",
     "MissingOut",
@@ -230,6 +232,43 @@ class ExpenseOut(OutSchema):
     @staticmethod
     def resolve_submitted_by(obj: Any) -> str | None:
         return obj.submitted_by.username if obj.submitted_by else None
+
+
+class MaterialUseIn(InSchema):
+    item: str = Field(description="The work item's key, e.g. ERP-12.")
+    resource: int = Field(description="The id of a material resource (keel.apps.resources).")
+    day: date
+    quantity: Decimal = Field(description="Units used; more than 0.")
+    note: str = ""
+
+
+class MaterialUseOut(OutSchema):
+    id: int
+    item: str
+    resource: int
+    resource_name: str
+    day: date
+    quantity: Decimal
+    unit_cost: Decimal = Field(description="The resource's cost per unit on that day.")
+    cost: Decimal = Field(description="quantity x unit_cost, in the project currency.")
+    note: str
+    recorded_by: str | None
+
+    @staticmethod
+    def resolve_item(obj: Any) -> str:
+        return f"{obj.project.key}-{obj.item.number}"
+
+    @staticmethod
+    def resolve_resource(obj: Any) -> int:
+        return int(obj.resource_id)
+
+    @staticmethod
+    def resolve_resource_name(obj: Any) -> str:
+        return str(obj.resource.name)
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any) -> str | None:
+        return obj.recorded_by.username if obj.recorded_by else None
 
 
 class ExpenseDecisionIn(InSchema):

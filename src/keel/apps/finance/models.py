@@ -232,3 +232,35 @@ class Expense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} {self.day}"
+
+
+class MaterialUse(models.Model):
+    """Units of a material resource used on a work item on one day, costed at the resource's
+    cost per unit on that day (kept here, so later rate changes do not rewrite the past)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="material_uses")
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="material_uses")
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.PROTECT, related_name="material_uses"
+    )
+    day = models.DateField(_("date"))
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit_cost = models.DecimalField(_("cost per unit"), max_digits=12, decimal_places=2)
+    cost = models.DecimalField(_("cost"), **MONEY)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="finance_material_quantity_positive"
+            ),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="finance_material_cost"),
+        ]
+        ordering = ["-day", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.resource_id} on {self.item_id} {self.day}"

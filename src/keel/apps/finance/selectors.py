@@ -20,6 +20,7 @@ from keel.apps.finance.models import (
     ExchangeRate,
     Expense,
     ExpenseStatus,
+    MaterialUse,
     MemberRate,
     TimeEntry,
     Timesheet,
@@ -52,6 +53,7 @@ __all__ = [
     "evm_table",
     "exchange_rate_list",
     "expense_list",
+    "material_use_list",
     "member_rate_list",
     "portfolio_evm",
     "timesheet_pending",
@@ -284,6 +286,10 @@ def expense_list(project: Project) -> QuerySet[Expense]:
     return Expense.objects.filter(project=project).select_related("item", "submitted_by")
 
 
+def material_use_list(project: Project) -> QuerySet[MaterialUse]:
+    return MaterialUse.objects.filter(project=project).select_related("item", "resource")
+
+
 def exchange_rate_list(project: Project) -> QuerySet[ExchangeRate]:
     return ExchangeRate.objects.filter(project=project)
 
@@ -303,8 +309,8 @@ class ActualCosts:
 
 
 def actual_costs(project: Project, status_date: date | None = None) -> ActualCosts:
-    """Approved timesheet hours x rate (labour) plus approved expenses (their category, in the
-    project currency; material use is recorded as material expenses), to ``status_date``."""
+    """Approved timesheet hours x rate (labour), plus material use (units x cost per unit),
+    plus approved expenses (their category, in the project currency), to ``status_date``."""
     rates = RateBook(project)
     by_item: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     unassigned: list[tuple[date, Decimal]] = []
@@ -313,9 +319,11 @@ def actual_costs(project: Project, status_date: date | None = None) -> ActualCos
         timesheet__project=project, timesheet__status=TimesheetStatus.APPROVED
     )
     expenses = Expense.objects.filter(project=project, status=ExpenseStatus.APPROVED)
+    materials = MaterialUse.objects.filter(project=project)
     if status_date is not None:
         entries = entries.filter(day__lte=status_date)
         expenses = expenses.filter(day__lte=status_date)
+        materials = materials.filter(day__lte=status_date)
     for item_id, user_id, day, hours in entries.values_list(
         "item_id", "timesheet__user_id", "day", "hours"
     ):
@@ -327,6 +335,9 @@ def actual_costs(project: Project, status_date: date | None = None) -> ActualCos
     ):
         (by_item[item_id] if item_id else unassigned).append((day, amount))
         by_category[category] += amount
+    for item_id, day, amount in materials.values_list("item_id", "day", "cost"):
+        by_item[item_id].append((day, amount))
+        by_category[CostCategory.MATERIAL] += amount
     return ActualCosts(dict(by_item), unassigned, by_category)
 
 

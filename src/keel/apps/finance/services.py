@@ -22,6 +22,7 @@ from keel.apps.finance.models import (
     ExchangeRate,
     Expense,
     ExpenseStatus,
+    MaterialUse,
     MemberRate,
     TimeEntry,
     Timesheet,
@@ -40,6 +41,7 @@ __all__ = [
     "expense_approve",
     "expense_create",
     "expense_reject",
+    "material_use_record",
     "member_rate_set",
     "time_log",
     "time_set",
@@ -431,3 +433,49 @@ def expense_reject(*, actor: Any, expense: Expense, reason: str) -> Expense:
     expense.decided_by = actor
     expense.save(update_fields=["status", "reason", "decided_by"])
     return expense
+
+
+# --- material use -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def material_use_record(
+    *, actor: Any, item: WorkItem, resource: Any, day: date, quantity: Any, note: str = ""
+) -> MaterialUse:
+    """Record ``quantity`` units of a material resource used on ``item`` on ``day``
+    (expense.create), costed at the resource's cost per unit on that day (keel.apps.resources).
+
+    It counts in actual cost (material) at once, like approved time and expenses. Refused: a
+    resource that is not a material, a quantity of zero or less, a day without a cost per unit.
+    """
+    from keel.apps.resources.models import ResourceKind
+    from keel.apps.resources.selectors import cost_rate_get
+
+    require(actor, item.project, Permission.EXPENSE_CREATE)
+    value = _decimal(quantity, "quantity")
+    if value <= 0:
+        raise ValidationError(
+            "The quantity used must be above zero.", details={"field": "quantity"}
+        )
+    if resource.kind != ResourceKind.MATERIAL:
+        raise ValidationError(
+            f"{resource.name} is not a material; record people's work as time.",
+            details={"field": "resource"},
+        )
+    rate = cost_rate_get(resource, day)
+    if rate is None or rate.per_unit <= 0:
+        raise ValidationError(
+            f"{resource.name} has no cost per unit on {day}; add one to the resource first.",
+            details={"field": "resource", "day": day.isoformat()},
+        )
+    return MaterialUse.objects.create(
+        project=item.project,
+        item=item,
+        resource=resource,
+        day=day,
+        quantity=value,
+        unit_cost=rate.per_unit,
+        cost=(value * rate.per_unit).quantize(Decimal("0.01")),
+        note=(note or "").strip()[:300],
+        recorded_by=actor,
+    )

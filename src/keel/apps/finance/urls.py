@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("p/<str:key>/cost/budget/", views.budget_change, name="budget-change"),
     path("p/<str:key>/cost/exchange-rates/", views.exchange_rate_set, name="exchange-rate-set"),
     path("p/<str:key>/cost/expenses/", views.expense_create, name="expense-create"),
+    path("p/<str:key>/cost/material/", views.material_use_record, name="material-use-record"),
     path(
         "p/<str:key>/cost/expenses/<int:expense_id>/receipt/",
         views.expense_receipt,

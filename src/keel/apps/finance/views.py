@@ -189,6 +189,12 @@ def timesheet_decide(request: HttpRequest, sheet_id: int) -> HttpResponse:
     return redirect("keel-web:timesheet-approvals")
 
 
+def _material_resources() -> list[Any]:
+    from keel.apps.resources.models import Resource, ResourceKind
+
+    return list(Resource.objects.filter(kind=ResourceKind.MATERIAL, active=True).order_by("name"))
+
+
 def _cost_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     status_date = status_date_from(request)
     costs = selectors.actual_costs(project, status_date)
@@ -205,6 +211,8 @@ def _cost_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "changes": list(selectors.budget_changes(project)[:20]),
         "expenses": list(selectors.expense_list(project)[:50]),
         "rates": list(selectors.exchange_rate_list(project)[:20]),
+        "materials": list(selectors.material_use_list(project)[:20]),
+        "material_resources": _material_resources(),
         "f": result.total,
         "evm_rows": evm_rows_html(result.nodes),
         "chart": s_curve(result.series, status_date),
@@ -323,6 +331,35 @@ def expense_create(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def material_use_record(request: HttpRequest, key: str) -> HttpResponse:
+    """Record units of a material resource used on a work item."""
+    from keel.apps.resources.models import Resource
+
+    project = access_project(request.user, key, Permission.EXPENSE_CREATE)
+    try:
+        raw = request.POST.get("resource", "")
+        resource = Resource.objects.filter(pk=raw).first() if raw.isdigit() else None
+        if resource is None:
+            raise ValidationError(_("Choose a material."))
+        item = _item_by_key(project, request.POST.get("item", ""))
+        if item is None:
+            raise ValidationError(_("Name the work item the material was used on."))
+        services.material_use_record(
+            actor=request.user,
+            item=item,
+            resource=resource,
+            day=_date_field(request.POST.get("day", ""), _("Date")),
+            quantity=request.POST.get("quantity", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("Material use recorded."))
+    except KeelError as exc:
+        return _cost_form_failed(request, project, "material", exc.message)
+    return redirect("keel-web:cost", key=project.key)
+
+
+@login_required
 def expense_receipt(request: HttpRequest, key: str, expense_id: int) -> HttpResponse:
     """The receipt of an expense, as a download, for those who see the budget (or its
     submitter); never served from a public media URL."""
@@ -417,6 +454,7 @@ __all__ = [
     "expense_create",
     "expense_decide",
     "expense_receipt",
+    "material_use_record",
     "portfolio_evm",
     "time_log",
     "timesheet",
