@@ -346,3 +346,66 @@ def test_feed_token_routes_work_with_a_bearer_token(planned: Any) -> None:
     response = client.post(f"{API}/me/feed-tokens", "{}", content_type="application/json")
     assert response.status_code == 201 and response.json()["name"] == "Calendar"
     assert Client().get(f"{API}/me/feed-tokens").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "gan/blyoa_task-with-dependencies.gan",
+        "planner/mpxj_planner-sample.planner",
+        "mspdi/mpxj_mspdirelations.xml",
+    ],
+)
+def test_sample_files_import_as_the_independent_reader_sees_them(
+    pmo: Any, samples: Path, sample: str
+) -> None:
+    """Names, hierarchy and dependencies of each imported sample match what MPXJ reads in the
+    file (``expected/``), through the upload API."""
+    data = (samples / sample).read_bytes()
+    expected = json.loads((samples / "expected" / f"{Path(sample).name}.json").read_text())
+    tasks = [t for t in expected["tasks"] if t["uid"] != 0 and not t["null_task"]]
+    by_uid = {t["uid"]: t for t in tasks}
+    client = _client(pmo)
+    fields = {"project": "SMP", "portfolio": pmo.portfolio.pk}
+    preview = _upload(client, "/projects/import/preview", data, Path(sample).name, **fields)
+    assert preview.status_code == 200, preview.content
+    mapping = {"statuses": dict.fromkeys(preview.json()["unknown_statuses"], "done")}
+    response = _upload(client, "/projects/import", data, Path(sample).name, confirm="1",
+                       mapping=json.dumps(mapping), **fields)  # fmt: skip
+    assert response.status_code == 201, response.content
+    rows = WorkItem.objects.filter(project__key="SMP").select_related("parent")
+    assert sorted(r.title for r in rows) == sorted(t["name"] for t in tasks)
+    parents = {
+        t["name"]: by_uid[t["parent_uid"]]["name"] if t["parent_uid"] in by_uid else None
+        for t in tasks
+    }
+    assert {r.title: r.parent.title if r.parent else None for r in rows} == parents
+    links = {
+        (by_uid[p["uid"]]["name"], t["name"], p["type"])
+        for t in tasks
+        for p in t["predecessors"]
+        if p["uid"] in by_uid
+    }
+    stored = {
+        (d.predecessor.title, d.successor.title, d.type)
+        for d in Dependency.objects.filter(project__key="SMP").select_related(
+            "predecessor", "successor"
+        )
+    }
+    assert stored == links
+
+
+def test_ics_sample_imports_its_events(pmo: Any, samples: Path) -> None:
+    data = (samples / "ics" / "ganttproject_test.ics").read_bytes()
+    plan = read_plan(data)
+    body = {
+        "content_base64": base64.b64encode(data).decode(),
+        "filename": "test.ics",
+        "project": "CAL",
+        "portfolio": pmo.portfolio.pk,
+        "confirm": True,
+    }
+    response = _json(_client(pmo), "/projects/import", body)
+    assert response.status_code == 201, response.content
+    titles = sorted(WorkItem.objects.filter(project__key="CAL").values_list("title", flat=True))
+    assert titles == sorted(i.title for i in plan.items) and titles
