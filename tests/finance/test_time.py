@@ -127,3 +127,34 @@ def test_timesheet_rows_for_export(fin: dict[str, Any]) -> None:
             "note": "setup",
         }
     ]
+
+
+def test_work_rolls_up_to_the_project_over_the_api(fin: dict[str, Any]) -> None:
+    """GET /projects/{key}/work: each item, its summary, and the project's totals; rejected
+    hours do not count; a viewer may read it, an outsider gets 404."""
+    from django.test import Client
+    from tests.api.conftest import ApiClient
+
+    services.time_log(actor=fin["dev"], item=fin["a"], day=MON, hours="10")
+    entry = services.time_log(actor=fin["dev"], item=fin["b"], day=date(2025, 1, 13), hours="6")
+    sheet = services.timesheet_submit(actor=fin["dev"], timesheet=entry.timesheet)
+    services.timesheet_reject(actor=fin["pm"], timesheet=sheet, reason="Wrong week")
+
+    def api(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        return ApiClient(client)
+
+    body = api(fin["viewer"]).get("projects/FIN/work").json()
+    items = {row["key"]: row for row in body["items"]}
+    assert (items[fin["a"].key]["actual_hours"], items[fin["a"].key]["remaining_hours"]) == (
+        "10.00",
+        "30.00",
+    )
+    assert items[fin["phase"].key]["actual_hours"] == "10.00"
+    assert (body["actual_hours"], body["remaining_hours"]) == ("10.00", "70.00")
+    page = Client()
+    page.force_login(fin["money"])
+    html = page.get("/p/FIN/cost/").content.decode()
+    assert 'id="work-remaining">70 h' in html
+    assert api(UserFactory()).get("projects/FIN/work").status_code == 404

@@ -57,6 +57,7 @@ ROUTES: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", KEY + "/expenses/{expense_id}/receipt"): (BUDGET_READ, P.BUDGET_VIEW),
     ("GET", KEY + "/material-use"): (BUDGET_READ, P.BUDGET_VIEW),
     ("POST", KEY + "/material-use"): (PROJECT, P.EXPENSE_CREATE),
+    ("GET", KEY + "/work"): (PROJECT, P.ITEM_VIEW),
     ("GET", KEY + "/evm"): (BUDGET_READ, P.BUDGET_VIEW),
     ("GET", "/portfolios/{portfolio_id}/evm"): (PORTFOLIO, P.PORTFOLIO_VIEW),
 }

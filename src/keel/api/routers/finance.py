@@ -40,6 +40,7 @@ from keel.api.schemas.finance import (
     TimesheetRejectIn,
     WeekIn,
     WeekParams,
+    WorkOut,
 )
 from keel.apps.finance import selectors, services
 from keel.apps.finance.models import Expense, Timesheet, TimesheetStatus
@@ -164,6 +165,34 @@ def timesheet_reject(
         actor=request.auth, timesheet=_sheet(project, timesheet_id), reason=payload.reason
     )
     return _sheets(Timesheet.objects.filter(pk=sheet.pk)).get()
+
+
+@router.get(f"{P}/work", response=WorkOut, tags=["timesheets"])
+def work_rollup(request: HttpRequest, key: str) -> Any:
+    """Actual and remaining work in hours for the project and each item, summary items
+    adding up their children."""
+    from keel.apps.work.models import WorkItem
+
+    project = access_project(request.auth, key, Permission.ITEM_VIEW)
+    rollup = selectors.work_rollup(project)
+    actual, remaining = selectors.work_totals(project, rollup)
+    numbers = dict(
+        WorkItem.objects.filter(project=project)
+        .order_by("outline_sort", "number")
+        .values_list("pk", "number")
+    )
+    return {
+        "actual_hours": actual,
+        "remaining_hours": remaining,
+        "items": [
+            {
+                "key": f"{project.key}-{number}",
+                "actual_hours": rollup.get(pk, (0, 0))[0],
+                "remaining_hours": rollup.get(pk, (0, 0))[1],
+            }
+            for pk, number in numbers.items()
+        ],
+    }
 
 
 # --- budget -----------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ __all__ = [
     "TimesheetRejectIn",
     "WeekIn",
     "WeekParams",
+    "WorkOut",
 ]
 
 
@@ -114,6 +115,18 @@ class TimesheetRejectIn(InSchema):
 class MissingOut(OutSchema):
     username: str
     name: str
+
+
+class ItemWorkOut(OutSchema):
+    key: str
+    actual_hours: Decimal
+    remaining_hours: Decimal
+
+
+class WorkOut(OutSchema):
+    actual_hours: Decimal = Field(description="Hours logged (draft to approved, not rejected).")
+    remaining_hours: Decimal = Field(description="Estimates less actual work, never below 0.")
+    items: list[ItemWorkOut] = Field(description="Each item; summaries add up their children.")
 
 
 class BudgetIn(InSchema):

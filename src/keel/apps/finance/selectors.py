@@ -61,6 +61,7 @@ __all__ = [
     "timesheets_missing",
     "timesheets_of",
     "work_rollup",
+    "work_totals",
 ]
 
 _ZERO = Decimal(0)
@@ -269,6 +270,21 @@ def work_rollup(project: Project) -> dict[int, tuple[Decimal, Decimal]]:
     for root in children.get(None, []):
         walk(root)
     return out
+
+
+def work_totals(
+    project: Project, rollup: dict[int, tuple[Decimal, Decimal]] | None = None
+) -> tuple[Decimal, Decimal]:
+    """The project's actual and remaining work in hours: the sum over its top-level items."""
+    rollup = work_rollup(project) if rollup is None else rollup
+    roots = WorkItem.objects.filter(project=project, parent__isnull=True).values_list(
+        "pk", flat=True
+    )
+    actual = remaining = _ZERO
+    for pk in roots:
+        done, left = rollup.get(pk, (_ZERO, _ZERO))
+        actual, remaining = actual + done, remaining + left
+    return actual, remaining
 
 
 # --- budget and actual cost -------------------------------------------------------------------

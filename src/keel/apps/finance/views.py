@@ -30,6 +30,7 @@ from keel.apps.projects.access import (
 )
 from keel.apps.projects.models import Project, ProjectMembership
 from keel.apps.work.models import StatusCategory, WorkItem
+from keel.apps.work.selectors import work_item_get
 from keel.domain.errors import KeelError, ValidationError
 
 
@@ -211,6 +212,7 @@ def _cost_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "changes": list(selectors.budget_changes(project)[:20]),
         "expenses": list(selectors.expense_list(project)[:50]),
         "rates": list(selectors.exchange_rate_list(project)[:20]),
+        "work": selectors.work_totals(project),
         "materials": list(selectors.material_use_list(project)[:20]),
         "material_resources": _material_resources(),
         "f": result.total,
@@ -243,17 +245,12 @@ def _item_by_key(project: Project, raw: str) -> WorkItem | None:
     text = (raw or "").strip()
     if not text:
         return None
-    number = text.rsplit("-", 1)[-1]
-    item = (
-        WorkItem.objects.filter(project=project, number=number).first()
-        if number.isdigit()
-        else None
-    )
-    if item is None:
+    try:
+        return work_item_get(project, text)
+    except Http404:
         raise ValidationError(
             _("%(project)s has no work item %(item)s.") % {"project": project.key, "item": text}
-        )
-    return item
+        ) from None
 
 
 def _date_field(raw: str, label: str) -> date:
