@@ -119,14 +119,14 @@ def _upload(request: HttpRequest) -> _Upload:
         if upload.size is not None and upload.size > MAX_BYTES:
             raise _too_large()
         confirm = form.get("confirm", "").strip().lower() in {"1", "true", "yes", "on"}
-        fields = {name: (form.get(name) or "").strip() or None for name in _TEXT_FIELDS}
+        text = {name: (form.get(name) or "").strip() or None for name in _TEXT_FIELDS}
         return _Upload(
             data=upload.read(),
-            filename=fields["filename"] or upload.name or "",
-            format=fields["format"],
-            project=fields["project"],
+            filename=text["filename"] or upload.name or "",
+            format=text["format"],
+            project=text["project"],
             portfolio=_portfolio(request.auth, form.get("portfolio")),
-            name=fields["name"],
+            name=text["name"],
             mapping=form.get("mapping") or None,
             confirm=confirm,
         )
