@@ -104,3 +104,41 @@ def test_earned_schedule_lipke_concept_interpolates_within_the_month() -> None:
     f = evm_figures(bac=pv[-1], pv=pv[6], ev=ev, ac=D(1100), es=es, at=D(7), pd=D(10))
     assert f.sv_t is not None and f.sv_t < -1
     assert f.spi_t == round(es / 7, 4)
+
+
+def test_earned_schedule_late_finish_dash_mpug() -> None:
+    """Satya Narayan Dash, "Earned Schedule Management (ESM)" (MPUG; republished on
+    managementyogi.com, 2021): ten software modules at $100,000 each (BAC $1M) planned over
+    ten months; the project took twelve months and cost $1.3M. At the end the cost-based
+    schedule figures say all is well, SV = $0 and SPI = 1.0, while earned schedule shows the
+    slip: ES = 10 months, AT = 12, SV(t) = -2 months, SPI(t) = 0.83. Cost: CV = -$0.3M."""
+    pv = [D(100000) * month for month in range(1, 11)]
+    es = earned_schedule(pv, D(1000000))
+    assert es == 10
+    f = evm_figures(
+        bac=D(1000000), pv=D(1000000), ev=D(1000000), ac=D(1300000), es=es, at=D(12), pd=D(10)
+    )
+    assert (f.sv, f.spi) == (D(0), D(1))
+    assert f.cv == D(-300000)
+    assert f.sv_t == D(-2)
+    assert round(f.spi_t, 2) == D("0.83")
+    # IEAC(t) = PD / SPI(t): the twelve months it took.
+    assert round(f.ieac_t) == 12
+
+    # The same project through the weekly roll-up: one module a week, all done in week 12.
+    start = date(2025, 1, 6)
+    modules = [EvmItem("P")] + [
+        EvmItem(
+            f"M{k}",
+            parent="P",
+            budget=D(100000),
+            start=start + timedelta(weeks=k),
+            finish=start + timedelta(weeks=k, days=6),
+            percent_complete=D(100),
+            actual_cost=D(130000),
+        )
+        for k in range(10)
+    ]
+    total = evm_analyse(modules, start + timedelta(weeks=12, days=-1)).node("P").figures
+    assert (total.es, total.at, total.sv_t) == (D(10), D(12), D(-2))
+    assert round(total.spi_t, 2) == D("0.83") and total.spi == D(1)
