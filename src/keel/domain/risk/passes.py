@@ -3,10 +3,10 @@
 The network is compiled once (``keel.domain.schedule.network.compile_network``) and cut into
 levels: a task's level is one more than the highest level of its predecessors (and, for a
 summary task, of its children). Each level is computed for a whole chunk of iterations at
-once: early dates are maxima over link candidates (``np.maximum.reduceat``), late dates
-minima, all in working minutes of the project calendar counted from the project start. The
-rules are the deterministic engine's (Microsoft Project's documented behaviour with "honor
-constraint dates"), so fixed durations give exactly the deterministic schedule.
+once: early dates are maxima over link candidates (grouped by task with ``_Segments``),
+late dates minima, all in working minutes of the project calendar counted from the project
+start. The rules are the deterministic engine's (Microsoft Project's documented behaviour
+with "honor constraint dates"), so fixed durations give exactly the deterministic schedule.
 """
 
 from __future__ import annotations
@@ -47,6 +47,38 @@ def big(dtype: np.dtype[np.signedinteger[npt.NBitBase]]) -> int:
     return 1 << 30 if dtype == np.int32 else 1 << 60
 
 
+class _Segments:
+    """Groups of consecutive rows, reduced to one row each: ``ufunc.reduceat(x, starts, 0)``.
+
+    NumPy's ``reduceat`` along the first axis of a 2-D array is several times slower than
+    taking each group's first row and folding in its k-th rows with whole-array operations,
+    which is what :meth:`reduce` does; most groups have one to three rows.
+    """
+
+    __slots__ = ("extra", "firsts", "single")
+
+    def __init__(self, starts: Index, length: int) -> None:
+        firsts = np.asarray(starts, dtype=np.int64)
+        counts = np.diff(np.r_[firsts, length])
+        self.firsts = firsts
+        self.single = bool(firsts.size == length)
+        self.extra = [
+            (np.flatnonzero(counts > k), firsts[counts > k] + k)
+            for k in range(1, int(counts.max(initial=1)))
+        ]
+
+    def reduce(self, ufunc: np.ufunc, x: Matrix) -> Matrix:
+        """One row per group; ``x`` itself when every group has one row (callers own it)."""
+        if self.single:
+            return x
+        out: Matrix = x[self.firsts]
+        for rows, picks in self.extra:
+            part = out[rows]
+            ufunc(part, x[picks], out=part)
+            out[rows] = part
+        return out
+
+
 @dataclass(slots=True)
 class _Back:
     """Links out of one level's tasks that bound either late finish or late start."""
@@ -54,7 +86,7 @@ class _Back:
     rows: Index  # row of the candidate in [LS; LF]
     lag: Index | None
     pct: PercentLinks | None
-    starts: Index  # segment starts (links are sorted by predecessor)
+    starts: _Segments  # groups of links by predecessor (links are sorted by it)
     targets: Index  # row within the level's bounds matrix of each segment
 
 
@@ -71,10 +103,10 @@ class _Level:
     f_pct: PercentLinks | None
     f_sub: Index | None  # links whose candidate is a finish: minus d(successor)
     f_succ: Index
-    f_starts: Index
+    f_starts: _Segments
     summaries: Index
     kids: Index
-    kid_starts: Index
+    kid_starts: _Segments
     tasks: Index  # every task of the level (work and summaries), sorted
     work_rows: Index  # rows of ``work`` within ``tasks``
     back: list[_Back]
@@ -237,7 +269,7 @@ class Plan:
                         rows=b_rowsrc[g],
                         lag=lag[g] if np.any(lag[g] != 0) else None,
                         pct=(g_pct, pred[g[g_pct]], pct[g[g_pct]]) if g_pct.size else None,
-                        starts=g_starts.astype(np.int64),
+                        starts=_Segments(g_starts, g.size),
                         targets=rows + (0 if flag else members.size),
                     )
                 )
@@ -257,10 +289,10 @@ class Plan:
                     else None,
                     f_sub=subs if subs.size else None,
                     f_succ=ls,
-                    f_starts=starts.astype(np.int64),
+                    f_starts=_Segments(starts, links.size),
                     summaries=sums,
                     kids=kids,
-                    kid_starts=kid_starts,
+                    kid_starts=_Segments(kid_starts, kids.size),
                     tasks=members,
                     work_rows=np.flatnonzero(~self.summary[members]),
                     back=back,
@@ -297,7 +329,7 @@ class Plan:
                         cand[rows] += np.round(work * pct[:, None] / 100).astype(cand.dtype)
                     if lv.f_sub is not None:
                         cand[lv.f_sub] -= dur[lv.f_succ[lv.f_sub]]
-                    best = np.maximum.reduceat(cand, lv.f_starts, axis=0)
+                    best = lv.f_starts.reduce(np.maximum, cand)
                 else:
                     best = np.full((lv.work.size, dur.shape[1]), -big(dur.dtype), dur.dtype)
                 if lv.plain.size == lv.work.size:
@@ -315,8 +347,8 @@ class Plan:
                     for j, r in zip(lv.special, rows.tolist(), strict=True):
                         self._special_forward(j, best[r], dur[j], es, ef)
             if lv.summaries.size:
-                es[lv.summaries] = np.minimum.reduceat(es[lv.kids], lv.kid_starts, axis=0)
-                ef[lv.summaries] = np.maximum.reduceat(ef[lv.kids], lv.kid_starts, axis=0)
+                es[lv.summaries] = lv.kid_starts.reduce(np.minimum, es[lv.kids])
+                ef[lv.summaries] = lv.kid_starts.reduce(np.maximum, ef[lv.kids])
 
     def _special_forward(self, j: int, best: Matrix, d: Matrix, es: Matrix, ef: Matrix) -> None:
         best = np.maximum(best, 0)
@@ -394,7 +426,7 @@ class Plan:
                     rows, preds, pct = b.pct
                     work = ef[preds] - es[preds]
                     cand[rows] -= np.round(work * pct[:, None] / 100).astype(cand.dtype)
-                least = np.minimum.reduceat(cand, b.starts, axis=0)
+                least = b.starts.reduce(np.minimum, cand)
                 np.minimum(least, bounds[b.targets], out=least)
                 bounds[b.targets] = least
             lfb, lsb = bounds[:size], bounds[size:]
@@ -445,8 +477,8 @@ class Plan:
                 lf[done] = ef[done]
         for lv in self.levels:  # summaries span their children's late dates
             if lv.summaries.size:
-                ls[lv.summaries] = np.minimum.reduceat(ls[lv.kids], lv.kid_starts, axis=0)
-                lf[lv.summaries] = np.maximum.reduceat(lf[lv.kids], lv.kid_starts, axis=0)
+                ls[lv.summaries] = lv.kid_starts.reduce(np.minimum, ls[lv.kids])
+                lf[lv.summaries] = lv.kid_starts.reduce(np.maximum, lf[lv.kids])
 
     def critical_counts(self, early: Matrix, late: Matrix) -> Index:
         """Per task, in how many iterations its total float is ≤ 0 (never when complete).
