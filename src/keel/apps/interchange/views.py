@@ -28,12 +28,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from keel.apps.interchange import services
 from keel.apps.interchange.models import FeedToken
-from keel.apps.projects import selectors as project_selectors
 from keel.apps.projects.access import (
     Permission,
     access_project,
     has_permission,
-    portfolio_permissions,
     project_permissions,
     visible_projects_q,
 )
@@ -114,24 +112,22 @@ def _recall(request: HttpRequest, upload_id: str) -> tuple[dict[str, Any], bytes
 
 def _import_targets(user: Any) -> tuple[list[Project], list[Portfolio]]:
     """Projects the user may import into, and portfolios where they may create projects."""
-    projects = [
-        p
-        for p in Project.objects.filter(visible_projects_q(user))
+    projects = list(
+        Project.objects.filter(permitted_projects_q(user, P.DATA_IMPORT))
         .distinct()
         .select_related("portfolio")
         .order_by("key")
-        if has_permission(user, p, P.DATA_IMPORT)
-    ]
-    portfolios = [
-        pf
-        for pf in project_selectors.portfolio_list_for_user(user).order_by("name")
-        if P.PROJECT_CREATE in portfolio_permissions(user, pf)
-    ]
+    )
+    portfolios = list(
+        Portfolio.objects.filter(permitted_portfolios_q(user, P.PROJECT_CREATE))
+        .distinct()
+        .order_by("name")
+    )
     return projects, portfolios
 
 
 def may_import_somewhere(user: Any) -> bool:
-    # Two queries whatever the number of projects: the portfolio page's panel asks this.
+    """Whether to show the import link (one query each for projects and portfolios)."""
     return (
         Project.objects.filter(permitted_projects_q(user, P.DATA_IMPORT)).exists()
         or Portfolio.objects.filter(permitted_portfolios_q(user, P.PROJECT_CREATE)).exists()
