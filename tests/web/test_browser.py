@@ -1,6 +1,7 @@
 """The portfolio and Overview pages in real chromium: HTMX filtering, sorting, language, phone."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -102,7 +103,12 @@ def test_filter_sort_open_and_switch_language(browser, live_server, alice):
     page.select_option("#lang-select", "zh-hans")
     page.wait_for_load_state()
     page.wait_for_selector("text=概览")
-    assert page.locator("nav.topnav").inner_text().split() == ["我的项目", "项目组合", "API"]
+    # Keel's own links, then those other areas register (timesheets, resources, ...), API last.
+    nav = page.locator("nav.topnav a").all_inner_texts()
+    assert nav[:2] == ["我的项目", "项目组合"] and nav[-1] == "API"
+    assert "工时表" in nav, "the finance area's Timesheet link"
+    untranslated = [label for label in nav[2:-1] if not re.search(r"[\u4e00-\u9fff]", label)]
+    assert untranslated == [], f"links left in English: {untranslated}"
     page.goto(f"{live_server.url}/portfolio/")
     assert page.locator("h1").inner_text() == "项目组合"
     page.close()

@@ -87,6 +87,9 @@ def _scale(first: date, last: date, zoom: str, px: float) -> tuple[list[str], li
                 continue
         xs = max(x(d), 0.0)
         top.append(f'<line class="tick major" x1="{xs:.1f}" x2="{xs:.1f}" y1="0" y2="{HEAD}"/>')
+        # A cut-off first period too narrow for its label would overlap the next one's.
+        if label and x(min(end, last)) - xs < 8 * len(label) and d < first:
+            label = ""
         if label:
             top.append(f'<text class="band" x="{xs + 4:.1f}" y="16">{escape(label)}</text>')
         d = end if zoom not in ("day", "week") else nxt
