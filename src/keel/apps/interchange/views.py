@@ -31,9 +31,7 @@ from keel.apps.interchange.models import FeedToken
 from keel.apps.projects.access import (
     Permission,
     access_project,
-    has_permission,
     project_permissions,
-    visible_projects_q,
 )
 from keel.apps.projects.models import PROJECT_KEY_PATTERN, Portfolio, Project
 from keel.apps.projects.permitted import permitted_portfolios_q, permitted_projects_q
@@ -377,16 +375,16 @@ def project_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
 
 
 def _feed_urls(request: HttpRequest, raw: str) -> dict[str, Any]:
-    projects = Project.objects.filter(visible_projects_q(request.user)).distinct().order_by("key")
+    projects = (
+        Project.objects.filter(permitted_projects_q(request.user, P.ITEM_VIEW))
+        .distinct()
+        .order_by("key")
+    )
     return {
         "all": request.build_absolute_uri(reverse("keel-web:feed-all", args=[raw])),
         "projects": [
-            (
-                p,
-                request.build_absolute_uri(reverse("keel-web:feed-project", args=[raw, p.key])),
-            )
+            (p, request.build_absolute_uri(reverse("keel-web:feed-project", args=[raw, p.key])))
             for p in projects
-            if has_permission(request.user, p, P.ITEM_VIEW)
         ],
     }
 
