@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from keel.apps.accounts.models import User
 from keel.apps.finance import selectors, services
-from keel.apps.finance.models import Expense, Timesheet
+from keel.apps.finance.models import Expense, MaterialUse, Timesheet
 from keel.apps.projects.demo import demo_load
 from keel.apps.projects.models import Project
 
@@ -78,6 +78,11 @@ def test_finance_manager_sees_the_portfolio_move(monkeypatch: Any) -> None:
             assert line.figures.cpi is not None and line.figures.eac_cpi is not None
     labour = {r.category: r for r in before.by_category}["labour"]
     assert labour.budget > 0 and labour.actual > 0
+    # Material use from the resource pool's cable counts in the material actual.
+    used = MaterialUse.objects.filter(project__key__in=["ERP", "DCM", "MBA"])
+    assert used.exists()
+    material = {r.category: r for r in before.by_category}["material"]
+    assert material.actual >= sum(u.cost for u in used)
     erp = Project.objects.get(key="ERP")
     for sheet in Timesheet.objects.filter(project=erp, status="submitted"):
         services.timesheet_approve(actor=erp.manager, timesheet=sheet)

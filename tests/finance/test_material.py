@@ -115,3 +115,16 @@ def test_material_use_over_the_api_and_the_page(fin: dict[str, Any], cable: Reso
     assert (
         ApiClient(_client(UserFactory())).post("projects/FIN/material-use", body).status_code == 404
     )
+
+
+def test_a_material_leaving_the_pool_keeps_its_past_cost(
+    fin: dict[str, Any], cable: Resource
+) -> None:
+    """Deleting the resource keeps the recorded use, its name and cost in actual cost."""
+    services.material_use_record(
+        actor=fin["dev"], item=fin["a"], resource=cable, day=date(2025, 1, 7), quantity="4"
+    )
+    cable.delete()
+    use = MaterialUse.objects.get()
+    assert (use.resource, use.resource_name, use.cost) == (None, "Cable", Decimal("50.00"))
+    assert selectors.actual_costs(fin["project"]).by_category["material"] == Decimal("50.00")

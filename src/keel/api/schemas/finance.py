@@ -258,7 +258,7 @@ class MaterialUseIn(InSchema):
 class MaterialUseOut(OutSchema):
     id: int
     item: str
-    resource: int
+    resource: int | None = Field(description="None once the resource left the pool.")
     resource_name: str
     day: date
     quantity: Decimal
@@ -272,12 +272,8 @@ class MaterialUseOut(OutSchema):
         return f"{obj.project.key}-{obj.item.number}"
 
     @staticmethod
-    def resolve_resource(obj: Any) -> int:
-        return int(obj.resource_id)
-
-    @staticmethod
-    def resolve_resource_name(obj: Any) -> str:
-        return str(obj.resource.name)
+    def resolve_resource(obj: Any) -> int | None:
+        return obj.resource_id
 
     @staticmethod
     def resolve_recorded_by(obj: Any) -> str | None:

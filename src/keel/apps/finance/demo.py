@@ -21,6 +21,7 @@ from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
 from keel.apps.projects.models import Project, Role
 from keel.apps.work.models import WorkItem
 from keel.apps.work.services import baseline_capture
+from keel.domain.errors import ValidationError
 
 __all__ = ["demo_delete", "demo_extend"]
 
@@ -221,6 +222,34 @@ def _expenses(project: Project, money: Any, today: date) -> int:
     return len(spec)
 
 
+def _material(project: Project, today: date) -> int:
+    """The resource pool's demo cable used on the project's first leaf task (if the pool has
+    it and a cost per unit), a little each fortnight so far."""
+    from keel.apps.resources.models import Resource, ResourceKind
+
+    cable = Resource.objects.filter(kind=ResourceKind.MATERIAL, name__startswith="Demo: ").first()
+    leaf = (
+        WorkItem.objects.filter(project=project, children__isnull=True)
+        .order_by("outline_sort")
+        .first()
+    )
+    start = project.start_date or today
+    if cable is None or leaf is None or start >= today:
+        return 0
+    count = 0
+    day = start + timedelta(days=3)
+    while day < today and count < 6:
+        try:
+            services.material_use_record(
+                actor=project.manager, item=leaf, resource=cable, day=day, quantity="12"
+            )
+        except ValidationError:  # no cost per unit on that day
+            break
+        count += 1
+        day += timedelta(days=14)
+    return count
+
+
 def demo_extend(*, head: Any, users: dict[str, Any]) -> str:
     """Add this area's demo data to the loaded demo projects; return a summary sentence."""
     today = timezone.localdate()
@@ -237,6 +266,7 @@ def demo_extend(*, head: Any, users: dict[str, Any]) -> str:
         )
         entries += _timesheets(project, today)
         expenses += _expenses(project, money, today)
+        _material(project, today)
     if not projects:
         return ""
     return (

@@ -240,9 +240,15 @@ class MaterialUse(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="material_uses")
     item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="material_uses")
+    # Kept by name too: a resource deleted from the pool leaves its past cost in place.
     resource = models.ForeignKey(
-        "resources.Resource", on_delete=models.PROTECT, related_name="material_uses"
+        "resources.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="material_uses",
     )
+    resource_name = models.CharField(_("material"), max_length=150)
     day = models.DateField(_("date"))
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     unit_cost = models.DecimalField(_("cost per unit"), max_digits=12, decimal_places=2)
@@ -263,4 +269,4 @@ class MaterialUse(models.Model):
         ordering = ["-day", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x {self.resource_id} on {self.item_id} {self.day}"
+        return f"{self.quantity} x {self.resource_name} on {self.item_id} {self.day}"

@@ -472,6 +472,7 @@ def material_use_record(
         project=item.project,
         item=item,
         resource=resource,
+        resource_name=resource.name[:150],
         day=day,
         quantity=value,
         unit_cost=rate.per_unit,
