@@ -208,6 +208,8 @@ def test_feed_token_create_shows_url_once_and_revoke(client: Any, target: Any):
     assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
     assert b"Go live" in feed.content
     assert b"Go live" in client.get(f"/feeds/{raw}/IMP.ics").content
+    assert client.head(f"/feeds/{raw}.ics").status_code == 200  # calendar programs ask first
+    assert client.post(f"/feeds/{raw}.ics").status_code == 405
 
     client.force_login(target.manager)
     response = client.post(reverse("keel-web:feed-revoke", args=[token.pk]))

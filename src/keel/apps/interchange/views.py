@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from keel.apps.interchange import services
 from keel.apps.interchange.models import FeedToken
@@ -424,7 +424,7 @@ def _ics(body: bytes, name: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def feed_all(request: HttpRequest, token: str) -> HttpResponse:
     """Milestones and due dates of every project the token's owner may see."""
     user = services.feed_token_user(token)
@@ -433,7 +433,7 @@ def feed_all(request: HttpRequest, token: str) -> HttpResponse:
     return _ics(services.feed_ics(user), "keel")
 
 
-@require_GET
+@require_safe
 def feed_project(request: HttpRequest, token: str, key: str) -> HttpResponse:
     """Milestones and due dates of one project, if the token's owner may see it."""
     user = services.feed_token_user(token)
