@@ -10,7 +10,8 @@ Mapping (documented in docs/risk.md, "Simulation in the server"):
   finance area's budget if there is one.
 
 The stored result leaves out the per-iteration arrays and keeps percentiles, probabilities,
-the 25 most critical items, the tornado, histogram data and the chart as SVG.
+the 25 most critical items, the tornado, histogram data and the chart as SVG (histogram and
+cumulative curve of the finish and of the cost; pages redraw it in the reader's language).
 """
 
 from __future__ import annotations
@@ -119,17 +120,6 @@ def run(inputs: dict[str, Any], *, iterations: int, seed: int, progress: Any) ->
     return compact(result, inputs["items"])
 
 
-def _chart(result: Any) -> str:
-    try:
-        from keel.plan.charts import simulation_chart_svg
-    except ImportError:
-        return ""
-    try:
-        return str(simulation_chart_svg(result))
-    except Exception:  # a chart problem must not lose the run's figures
-        return ""
-
-
 def compact(result: Any, items: dict[str, Any]) -> dict[str, Any]:
     """The figures worth keeping from a SimulationResult, as JSON data."""
 
@@ -153,8 +143,10 @@ def compact(result: Any, items: dict[str, Any]) -> dict[str, Any]:
             "edge_dates": [e.isoformat() for e in h.edge_dates],
         }
 
+    from keel.apps.risk.charts import simulation_chart_svg
+
     critical = sorted(result.criticality.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CRITICAL]
-    return {
+    data = {
         "iterations": result.iterations,
         "seed": result.seed,
         "start": iso(result.start),
@@ -185,8 +177,9 @@ def compact(result: Any, items: dict[str, Any]) -> dict[str, Any]:
         "deterministic_finish_percentile": result.deterministic_finish_percentile,
         "deterministic_cost": num(result.deterministic_cost),
         "deterministic_cost_percentile": result.deterministic_cost_percentile,
-        "chart_svg": _chart(result),
     }
+    data["chart_svg"] = simulation_chart_svg(data)
+    return data
 
 
 def _pct(value: Any) -> str | None:
@@ -195,7 +188,7 @@ def _pct(value: Any) -> str | None:
 
 def result_view(run: Any) -> dict[str, Any]:
     """What the simulation page shows of a finished run."""
-    from keel.apps.risk.charts import safe
+    from keel.apps.risk.charts import safe, simulation_chart_svg
 
     data = run.result or {}
     finish = data.get("finish_percentiles", {})
@@ -229,6 +222,7 @@ def result_view(run: Any) -> dict[str, Any]:
                 }
                 for d in drivers[:10]
             ],
-            "chart": safe(data.get("chart_svg") or ""),
+            # Drawn here, from the stored histograms, so its labels are in the reader's language.
+            "chart": safe(simulation_chart_svg(data) if data else ""),
         }
     }
