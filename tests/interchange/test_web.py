@@ -53,6 +53,8 @@ def test_upload_preview_then_import_creates_the_project(client: Any, pmo: Any, s
     html = page.content.decode()
     assert page.status_code == 200
     assert "a new project SMP" in html
+    assert "<title>Import preview · Keel</title>" in html
+    assert "<td>Milestone</td>" in html  # item types by their names
     counts = re.search(r'data-testid="import-counts".*?</section>', html, re.S).group(0)
     assert "<dd>19</dd>" in counts and "<dd>6</dd>" in counts
     assert "padding-left: 2em" in html  # the outline has a second level

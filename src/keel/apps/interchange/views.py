@@ -35,6 +35,7 @@ from keel.apps.projects.access import (
 )
 from keel.apps.projects.models import PROJECT_KEY_PATTERN, Portfolio, Project
 from keel.apps.projects.permitted import permitted_portfolios_q, permitted_projects_q
+from keel.apps.work.models import ItemType
 from keel.domain.errors import KeelError
 from keel.interchange.plan import MAX_BYTES
 from keel.interchange.readers import TEMPLATE_COLUMNS, read_plan
@@ -287,6 +288,7 @@ def import_preview(request: HttpRequest, upload_id: str) -> HttpResponse:
         return redirect("keel-web:import")
     details = _file_details(data, info)
     chosen = mapping or {"statuses": {}, "users": {}}
+    labels = dict(ItemType.choices)
     context = {
         "upload_id": upload_id,
         "info": info,
@@ -299,6 +301,9 @@ def import_preview(request: HttpRequest, upload_id: str) -> HttpResponse:
         "status_rows": [(s, chosen["statuses"].get(s, "")) for s in preview.unknown_statuses],
         "user_rows": [(u, chosen["users"].get(u, "")) for u in preview.unknown_users],
         "shown": len(preview.rows),
+        "rows": [
+            (wbs, title, labels.get(kind, kind), depth) for wbs, title, kind, depth in preview.rows
+        ],
     }
     return render(request, "interchange/preview.html", context, status=400 if error else 200)
 
