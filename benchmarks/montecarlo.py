@@ -14,6 +14,7 @@ Every work task gets a three-point duration (half PERT-beta, half triangular, -2
 around the planned duration) and a triangular cost; 20 risk events threaten 5 tasks each;
 10 pairs of tasks have correlated durations. Each case runs in a fresh Python process so the
 peak resident memory (``ru_maxrss``, interpreter and NumPy included) is that run's alone.
+CPU seconds add up every thread of the run (``simulate`` computes chunks on two threads).
 The wall time covers everything ``simulate`` does: compiling the network, sampling, the
 passes, percentiles, criticality, tornado, histograms and date conversion.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -35,6 +37,7 @@ import numpy as np
 from networks import random_network
 
 from keel.domain.risk import Correlation, Distribution, RiskEvent, TaskUncertainty, simulate
+from keel.domain.risk.engine import WORKERS
 from keel.domain.schedule import Network
 
 # (tasks, iterations, links per work task, seconds, MiB or None)
@@ -132,6 +135,12 @@ def main() -> int:
             f"{fig['wall']:>8.2f} {fig['cpu']:>7.2f} {fig['peak_mib']:>9.0f} {rate:>14,.0f}  "
             f"{'PASS' if ok else 'FAIL'} ({target})"
         )
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load:.1f} while measuring; "
+        f"simulate uses {WORKERS} thread(s). Wall time is what the targets count; on a busy "
+        "machine it exceeds CPU time by the share other processes take."
+    )
     return 1 if failed else 0
 
 
