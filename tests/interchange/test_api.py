@@ -409,3 +409,13 @@ def test_ics_sample_imports_its_events(pmo: Any, samples: Path) -> None:
     assert response.status_code == 201, response.content
     titles = sorted(WorkItem.objects.filter(project__key="CAL").values_list("title", flat=True))
     assert titles == sorted(i.title for i in plan.items) and titles
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_chinese_csv_uploads_in_each_encoding(target: Any, encoding: str) -> None:
+    text = "WBS,Title,Duration (days)\n1,需求分析,3\n1.1,访谈用户,2\n"
+    response = _upload(_client(target.manager), "/projects/import", text.encode(encoding),
+                       "计划.csv", project="IMP", confirm="1")  # fmt: skip
+    assert response.status_code == 201, response.content
+    child = WorkItem.objects.get(project=target, title="访谈用户")
+    assert child.parent.title == "需求分析"
