@@ -259,3 +259,19 @@ def test_pages_speak_chinese(client: Any, target: Any):
     assert "导出" in html and "Import into this project" not in html
     assert "日历订阅" in client.get(reverse("keel-web:feeds")).content.decode()
     assert "导入" in client.get(reverse("keel-web:import")).content.decode()
+
+
+def test_abandoned_uploads_are_swept_after_a_day(client: Any, target: Any):
+    import os
+    import time
+
+    from keel.apps.interchange import views
+
+    client.force_login(target.manager)
+    old = _upload(client, b"WBS,Title\n1,A\n", "t.csv", project="IMP")["Location"]
+    old_path = views._path(old.rstrip("/").rsplit("/", 1)[1])
+    stale = time.time() - 2 * 24 * 3600
+    os.utime(old_path, (stale, stale))
+    _upload(client, b"WBS,Title\n1,B\n", "t.csv", project="IMP")
+    assert not old_path.exists()
+    assert client.get(old).status_code == 404

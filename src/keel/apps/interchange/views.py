@@ -8,11 +8,13 @@ only credential, and a bad token or a project its owner may not see is a 404.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
 import secrets
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,7 @@ P = Permission
 _SESSION_KEY = "interchange_uploads"
 _KEEP = 5  # uploads remembered per session; older ones are removed
 _SHOWN = 200  # dependencies and resources listed on the preview
+_ABANDONED_S = 24 * 3600
 
 IMPORT_FORMATS = (
     ("", gettext_lazy("Detect from the file")),
@@ -78,7 +81,17 @@ def _path(upload_id: str) -> Path:
     return _folder() / f"{upload_id}.upload"
 
 
+def _sweep() -> None:
+    """Remove uploads abandoned for a day (previews nobody imported)."""
+    limit = time.time() - _ABANDONED_S
+    for path in _folder().glob("*.upload"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+
+
 def _remember(request: HttpRequest, data: bytes, info: dict[str, Any]) -> str:
+    _sweep()
     upload_id = secrets.token_hex(16)
     _path(upload_id).write_bytes(data)
     uploads = dict(request.session.get(_SESSION_KEY, {}))
