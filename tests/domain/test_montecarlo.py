@@ -491,3 +491,17 @@ def test_the_result_does_not_depend_on_the_number_of_threads(monkeypatch):
     assert np.array_equal(one.costs, two.costs)
     assert one.criticality == two.criticality
     assert seen == [(500 * k, 4_000) for k in range(1, 9)]
+
+
+@FEW
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=30), st.integers(1, 5))
+def test_grouped_reductions_equal_numpys_reduceat(sizes, columns):
+    """The passes' grouped maximum and minimum give what ``ufunc.reduceat`` gives."""
+    from keel.domain.risk.passes import _Segments
+
+    rng = np.random.default_rng(len(sizes) * 7 + columns)
+    x = rng.integers(-1000, 1000, (sum(sizes), columns)).astype(np.int32)
+    starts = np.cumsum([0, *sizes[:-1]])
+    groups = _Segments(starts, x.shape[0])
+    for ufunc in (np.maximum, np.minimum):
+        assert np.array_equal(groups.reduce(ufunc, x.copy()), ufunc.reduceat(x, starts, axis=0))

@@ -51,31 +51,40 @@ class _Segments:
     """Groups of consecutive rows, reduced to one row each: ``ufunc.reduceat(x, starts, 0)``.
 
     NumPy's ``reduceat`` along the first axis of a 2-D array is several times slower than
-    taking each group's first row and folding in its k-th rows with whole-array operations,
-    which is what :meth:`reduce` does; most groups have one to three rows.
+    whole-array operations. Groups of one row are copied; larger groups are bucketed by size
+    (2, up to 4, up to 8, …) and padded to the bucket's width by repeating their last row —
+    harmless for the idempotent ``maximum`` and ``minimum`` — so each bucket is one gather and
+    one ``ufunc.reduce`` over a (groups, width, iterations) block.
     """
 
-    __slots__ = ("extra", "firsts", "single")
+    __slots__ = ("buckets", "firsts", "single")
 
     def __init__(self, starts: Index, length: int) -> None:
         firsts = np.asarray(starts, dtype=np.int64)
         counts = np.diff(np.r_[firsts, length])
         self.firsts = firsts
         self.single = bool(firsts.size == length)
-        self.extra = [
-            (np.flatnonzero(counts > k), firsts[counts > k] + k)
-            for k in range(1, int(counts.max(initial=1)))
-        ]
+        self.buckets: list[tuple[Index, Index, int]] = []
+        remaining = np.flatnonzero(counts > 1)
+        width = 2
+        while remaining.size:
+            fits = counts[remaining] <= width
+            take = remaining[fits]
+            if take.size:
+                steps = np.minimum(np.arange(width)[None, :], counts[take][:, None] - 1)
+                picks = (firsts[take][:, None] + steps).reshape(-1)
+                self.buckets.append((take, picks, width))
+            remaining = remaining[~fits]
+            width *= 2
 
     def reduce(self, ufunc: np.ufunc, x: Matrix) -> Matrix:
         """One row per group; ``x`` itself when every group has one row (callers own it)."""
         if self.single:
             return x
         out: Matrix = x[self.firsts]
-        for rows, picks in self.extra:
-            part = out[rows]
-            ufunc(part, x[picks], out=part)
-            out[rows] = part
+        for rows, picks, width in self.buckets:
+            block = x[picks].reshape(rows.size, width, x.shape[1])
+            out[rows] = ufunc.reduce(block, axis=1)
         return out
 
 
