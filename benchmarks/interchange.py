@@ -13,8 +13,10 @@ times, on a fresh test database (SQLite, test settings):
   and change record, and asking for a schedule): target < 5 s;
 * ``export_project(..., "mspdi")`` of the imported project: target < 3 s.
 
-Each figure is the best of ``--runs`` runs (default 2; the import goes into a new project each
-time). It prints the figures and PASS or FAIL, and exits 1 when a target is missed.
+Each figure is the best wall time of ``--runs`` runs (default 2; the import goes into a new
+project each time), with the process's CPU time beside it: on a shared machine the wall time
+can be much longer than the CPU time. It prints the figures and PASS or FAIL (on the wall
+time), and exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -124,22 +126,26 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = read_plan(data)
     imports: list[float] = []
+    import_cpu: list[float] = []
     project = None
     for run in range(args.runs):
         key = f"BEN{chr(65 + run)}"
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = import_commit(actor=boss, data=data, project_key=key, portfolio=portfolio)
         imports.append(time.perf_counter() - t0)
+        import_cpu.append(time.process_time() - c0)
         project = result.project
         assert WorkItem.objects.filter(project=project).count() == len(plan.items)
         assert Dependency.objects.filter(project=project).count() == len(plan.links)
     assert project is not None
     exports: list[float] = []
+    export_cpu: list[float] = []
     size = 0
     for _ in range(args.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = export_project(project, "mspdi")
         exports.append(time.perf_counter() - t0)
+        export_cpu.append(time.process_time() - c0)
         size = len(out)
     back = read_plan(out)
     assert len(back.items) == len(plan.items) and len(back.links) == len(plan.links)
@@ -150,12 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average {load:.1f}")
     print(
         f"import {len(plan.items):,} tasks, {len(plan.links):,} links: best {min(imports):.2f} s "
-        f"(runs {', '.join(f'{t:.2f}' for t in imports)}) target < {IMPORT_TARGET:.0f} s: "
+        f"(runs {', '.join(f'{t:.2f}' for t in imports)}; CPU "
+        f"{', '.join(f'{t:.2f}' for t in import_cpu)}) target < {IMPORT_TARGET:.0f} s: "
         f"{'PASS' if ok_import else 'FAIL'}"
     )
     print(
         f"export MSPDI ({size / 1048576:.1f} MiB): best {min(exports):.2f} s "
-        f"(runs {', '.join(f'{t:.2f}' for t in exports)}) target < {EXPORT_TARGET:.0f} s: "
+        f"(runs {', '.join(f'{t:.2f}' for t in exports)}; CPU "
+        f"{', '.join(f'{t:.2f}' for t in export_cpu)}) target < {EXPORT_TARGET:.0f} s: "
         f"{'PASS' if ok_export else 'FAIL'}"
     )
     return 0 if ok_import and ok_export else 1

@@ -179,3 +179,18 @@ def test_feeds_show_milestones_and_due_dates_to_members_only(mpp: Any, user: Any
     feed_token_revoke(actor=mpp.manager, token_id=token.pk)
     assert feed_token_user(raw) is None
     assert "Go live" in export_project(mpp, "ics", actor=mpp.manager).decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["mspdi/mpxj_sample.xml", "gan/blyoa_task-with-dependencies.gan", "template.csv"]
+)
+def test_an_import_is_stored_already_scheduled(pmo: Any, name: str) -> None:
+    """The import writes the dates the scheduler computes: scheduling again changes nothing."""
+    from keel.apps.interchange.services import import_template
+    from keel.apps.work.scheduling import schedule_store
+
+    data = import_template("csv") if name == "template.csv" else (SAMPLES / name).read_bytes()
+    result = import_commit(actor=pmo, data=data, project_key="SCH", portfolio=pmo.portfolio)
+    rows = WorkItem.objects.filter(project=result.project)
+    assert rows.count() == result.items and not rows.filter(early_start=None).exists()
+    assert schedule_store(result.project).changed == 0

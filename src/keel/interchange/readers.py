@@ -129,7 +129,7 @@ def read_mspdi_plan(data: bytes) -> Plan:
             f"Not a Microsoft Project XML file: the root element is <{_local(root.tag)}>."
         )
     try:
-        project = read_mspdi(data)
+        project = read_mspdi(root)
     except PlanError as err:
         raise InterchangeError(f"Microsoft Project XML: {err}") from err
     except (ValueError, TypeError) as err:
