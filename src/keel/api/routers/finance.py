@@ -175,7 +175,7 @@ def work_rollup(request: HttpRequest, key: str) -> Any:
 
     project = access_project(request.auth, key, Permission.ITEM_VIEW)
     rollup = selectors.work_rollup(project)
-    actual, remaining = selectors.work_totals(project, rollup)
+    actual, remaining = selectors.work_totals(project)
     numbers = dict(
         WorkItem.objects.filter(project=project)
         .order_by("outline_sort", "number")
