@@ -227,3 +227,41 @@ def test_csv_export_reimports_as_the_same_plan(planned: Any) -> None:
     assert [i.title for i in plan.items] == [r.title for r in _rows(planned)]
     assert len(plan.links) == 5
     assert "导出" in export_project(planned, "mspdi").decode()
+
+
+def test_xlsx_export_has_a_typed_sheet_each_for_risks_evm_and_timesheets(planned: Any) -> None:
+    import openpyxl
+
+    from keel.apps.finance.models import TimeEntry, Timesheet
+    from keel.apps.risk.services import risk_create
+
+    manager = planned.manager
+    risk_create(
+        actor=manager, project=planned, title="Supplier late 供应商延误", probability=4, impact=3,
+        proximity=date(2025, 4, 1), cost_min=Decimal(8000), cost_likely=Decimal("12500.50"),
+        cost_max=Decimal(30000),
+    )  # fmt: skip
+    code = WorkItem.objects.get(project=planned, title="Code")
+    sheet = Timesheet.objects.create(project=planned, user=manager, week_start=date(2025, 3, 10))
+    TimeEntry.objects.create(
+        timesheet=sheet, item=code, day=date(2025, 3, 11), hours=Decimal("7.5")
+    )
+    book = openpyxl.load_workbook(io.BytesIO(export_project(planned, "xlsx", actor=manager)))
+    assert book.sheetnames == ["Plan", "Risks", "EVM", "Timesheets"]
+
+    def records(name: str) -> list[dict[str, Any]]:
+        rows = list(book[name].iter_rows(values_only=True))
+        return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+    (risk,) = records("Risks")
+    assert risk["Key"] == "R-1" and risk["Title"] == "Supplier late 供应商延误"
+    assert risk["Probability"] == 4 and risk["Score"] == 12
+    assert isinstance(risk["Proximity"], datetime) and risk["Proximity"].date() == date(2025, 4, 1)
+    assert isinstance(risk["Cost (likely)"], float) and risk["Cost (likely)"] == 12500.5
+    evm = records("EVM")
+    assert {r["title"] for r in evm} >= {"Write spec", "Code"}
+    assert all(isinstance(r["pv"], int | float) for r in evm)
+    (entry,) = records("Timesheets")
+    assert entry["person"] == manager.username and entry["title"] == "Code"
+    assert isinstance(entry["day"], datetime) and entry["day"].date() == date(2025, 3, 11)
+    assert entry["hours"] == 7.5

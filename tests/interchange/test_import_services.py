@@ -194,3 +194,42 @@ def test_an_import_is_stored_already_scheduled(pmo: Any, name: str) -> None:
     rows = WorkItem.objects.filter(project=result.project)
     assert rows.count() == result.items and not rows.filter(early_start=None).exists()
     assert schedule_store(result.project).changed == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_task_template_downloads_and_imports_as_it_shows(mpp: Any, fmt: str) -> None:
+    import io
+
+    from keel.apps.interchange.services import export_content_type, import_template
+
+    data = import_template(fmt)
+    content_type, filename = export_content_type(fmt, "keel-task-template")
+    assert filename == f"keel-task-template.{fmt}" and content_type
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        assert book.sheetnames == ["Plan", "Help"]
+        header = [c.value for c in book["Plan"][1]]
+        spec = dict(zip(header, [c.value for c in book["Plan"][3]], strict=True))
+        assert spec["Title"] == "Write the specification" and spec["Duration (days)"] == 3
+        assert spec["Start"].year == 2026  # a real date cell, not text
+        help_rows = {r[0] for r in book["Help"].iter_rows(min_row=2, values_only=True)}
+        assert "Predecessors" in help_rows
+    else:
+        assert data.startswith("\ufeffWBS,Title,".encode())
+    preview = import_preview(actor=mpp.manager, data=data, project_key="IMP")
+    assert preview.ready and preview.items == 4 and preview.links == 2
+    import_commit(actor=mpp.manager, data=data, project_key="IMP")
+    rows = {i.title: i for i in WorkItem.objects.filter(project=mpp)}
+    assert rows["Review 评审"].parent == rows["Design 设计"]
+    assert rows["Go live 上线"].type == "milestone"
+    dep = Dependency.objects.get(project=mpp, successor=rows["Review 评审"])
+    assert dep.predecessor == rows["Write the specification"] and dep.lag_days == 1
+
+
+def test_an_unknown_template_format_is_refused() -> None:
+    from keel.apps.interchange.services import import_template
+
+    with pytest.raises(ValidationError, match="xlsx, csv"):
+        import_template("pdf")
