@@ -126,3 +126,93 @@ def anon_client():
     from tests.api.conftest import session_client
 
     return session_client()
+
+
+@pytest.fixture
+def clash(planned, ana):
+    """Two 5-day items for Ana in the same week; Build (high priority) keeps its place."""
+    build = item_create(
+        planned, "Build", duration_days=Decimal(5), planned_start=date(2026, 3, 2), priority="high"
+    )
+    docs = item_create(planned, "Docs", duration_days=Decimal(5), planned_start=date(2026, 3, 2))
+    for item in (build, docs):
+        services.assignment_create(actor=planned.manager, item=item, resource=ana)
+    schedule_store(planned)
+    return build, docs
+
+
+def test_levelling_preview_then_apply_through_the_api(api, planned, clash):
+    """Preview saves nothing; apply stores the delay and the item's dates move; clear undoes it."""
+    from keel.apps.resources.models import LevellingDelay
+
+    _build, docs = clash
+    client = api(planned.manager)
+    preview = client.post("projects/ERP/levelling/preview", {})
+    assert preview.status_code == 200, preview.content
+    body = preview.json()
+    assert body["applied"] is False and body["unresolved"] == []
+    assert [(m["item"], m["delay_minutes"]) for m in body["moves"]] == [(docs.key, 2400)]
+    assert body["finish_after"] > body["finish_before"]
+    assert not LevellingDelay.objects.exists()
+    applied = client.post("projects/ERP/levelling/apply", {}).json()
+    assert applied["applied"] is True
+    item = client.get(f"projects/ERP/items/{docs.key}").json()
+    assert item["early_start"].startswith("2026-03-09")
+    assert client.delete("projects/ERP/levelling").status_code == 200
+    item = client.get(f"projects/ERP/items/{docs.key}").json()
+    assert item["early_start"].startswith("2026-03-02")
+
+
+def test_levelling_within_float_only_reports_what_is_left(api, planned, clash):
+    body = (
+        api(planned.manager)
+        .post("projects/ERP/levelling/preview", {"level_within_float_only": True})
+        .json()
+    )
+    assert body["moves"] == []
+    assert len(body["unresolved"]) == 1 and "Ana" in body["unresolved"][0]
+
+
+def test_levelling_permissions(api, planned, clash, member_of, user):
+    """A plain member may not level (403); a stranger does not see the project (404); only a
+    PMO administrator levels the portfolio."""
+    from keel.apps.resources.models import LevellingDelay
+
+    assert api(member_of(planned)).post("projects/ERP/levelling/apply", {}).status_code == 403
+    assert api(user).post("projects/ERP/levelling/preview", {}).status_code == 404
+    url = f"portfolios/{planned.portfolio_id}/levelling/apply"
+    assert api(planned.manager).post(url, {}).status_code in (403, 404)
+    assert not LevellingDelay.objects.exists()
+
+
+def test_utilisation_json_per_day_and_per_team(api, staff, planned, ana):
+    """Per day, the doubly-booked days are flagged with both items; the team filter keeps
+    only that team's people."""
+    from keel.apps.accounts.services import team_create
+
+    team = team_create(actor=staff, name="Platform", slug="platform")
+    services.resource_update(actor=staff, resource=ana, team=team)
+    services.resource_create(actor=staff, name="Ben", kind="person")
+    keys = []
+    for title in ("A", "B"):
+        item = item_create(planned, title, duration_days=Decimal(2), planned_start=date(2026, 3, 2))
+        services.assignment_create(actor=planned.manager, item=item, resource=ana)
+        keys.append(item.key)
+    schedule_store(planned)
+    client = api(planned.manager)
+    every = client.get("utilisation?from=2026-03-02&to=2026-03-05&period=day").json()
+    assert sorted(r["name"] for r in every["rows"]) == ["Ana", "Ben"]
+    body = client.get("utilisation?from=2026-03-02&to=2026-03-05&period=day&team=platform").json()
+    assert body["period"] == "day"
+    [row] = body["rows"]
+    assert row["name"] == "Ana" and row["team"] == "platform" and row["over"] is True
+    cells = row["cells"]
+    assert [c["start"] for c in cells] == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]
+    assert [(c["load"], c["capacity"], c["over"]) for c in cells] == [
+        (16.0, 8.0, True),
+        (16.0, 8.0, True),
+        (0.0, 8.0, False),
+        (0.0, 8.0, False),
+    ]
+    assert cells[0]["items"] == keys
+    assert client.get("utilisation?from=2026-03-05&to=2026-03-02").status_code == 400
