@@ -233,3 +233,13 @@ def test_taskjuggler_source_is_refused_with_what_to_do_instead(target: Any) -> N
 def test_a_file_of_unknown_kind_says_what_keel_reads(target: Any) -> None:
     _refused(target, b"\x00\x01\x02 binary junk", "cannot tell what kind of file")
     _refused(target, b'<?xml version="1.0"?><svg></svg>', "root element is <svg>")
+
+
+def test_a_file_with_too_many_items_is_refused(target: Any, monkeypatch: Any) -> None:
+    from keel.interchange import plan as plan_module
+
+    assert plan_module.MAX_ITEMS == 50_000  # the documented limit
+    monkeypatch.setattr(plan_module, "MAX_ITEMS", 3)
+    message = _refused(target, b"WBS,Title\n1,A\n2,B\n3,C\n4,D\n", "Keel imports up to 3 from")
+    assert "holds 4 work items" in message
+    assert len(read_plan(b"WBS,Title\n1,A\n2,B\n3,C\n").items) == 3

@@ -7,7 +7,8 @@ a project and hands it to a writer. ``decode_text`` and ``detect_format`` are sh
 readers: files are UTF-8 (with or without a byte order mark) or GB18030, and a file is known by
 its content, not its name.
 
-Limits: ``MAX_BYTES`` (50 MiB) is checked before any parsing.
+Limits: ``MAX_BYTES`` (50 MiB) is checked before any parsing, ``MAX_ITEMS`` (50,000 work
+items) once the file is read.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from keel.domain.errors import ValidationError
 __all__ = [
     "FORMATS",
     "MAX_BYTES",
+    "MAX_ITEMS",
     "InterchangeError",
     "Plan",
     "PlanAssignment",
@@ -30,6 +32,7 @@ __all__ = [
     "PlanItem",
     "PlanLink",
     "PlanResource",
+    "check_items",
     "check_size",
     "decode_text",
     "detect_format",
@@ -37,6 +40,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_ITEMS = 50_000
 FORMATS = ("mspdi", "jira", "csv", "xlsx", "gan", "planner", "ics", "tjp")
 
 
@@ -153,6 +157,16 @@ def check_size(data: bytes, limit: int = MAX_BYTES) -> None:
         raise InterchangeError(
             f"The file is {len(data) / 1048576:.1f} MiB; Keel imports files up to "
             f"{limit // 1048576} MiB."
+        )
+
+
+def check_items(plan: Plan, limit: int | None = None) -> None:
+    """Refuse a plan of more than ``limit`` (default ``MAX_ITEMS``) work items."""
+    limit = MAX_ITEMS if limit is None else limit
+    if len(plan.items) > limit:
+        raise InterchangeError(
+            f"The file holds {len(plan.items):,} work items; Keel imports up to {limit:,} from "
+            "one file. Split it (by phase, say) and import the parts into the same project."
         )
 
 

@@ -32,6 +32,7 @@ from keel.interchange.plan import (
     PlanItem,
     PlanLink,
     PlanResource,
+    check_items,
     check_size,
     decode_text,
     detect_format,
@@ -866,7 +867,7 @@ def read_plan(data: bytes, format: str | None = None, filename: str = "") -> Pla
     Raises
     ------
     InterchangeError
-        For files over the size limit, unknown or unsupported formats (TaskJuggler), and any
+        For files over the size or item limit, unknown or unsupported formats (TaskJuggler), and any
         error in the file (the message names the line or element).
     """
     check_size(data)
@@ -881,4 +882,6 @@ def read_plan(data: bytes, format: str | None = None, filename: str = "") -> Pla
         raise InterchangeError(
             f"Unknown import format {kind!r}; use one of {', '.join(sorted(_READERS))}."
         )
-    return reader(data)
+    plan = reader(data)
+    check_items(plan)
+    return plan
