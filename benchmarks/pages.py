@@ -222,6 +222,8 @@ def main() -> int:
         pstats.Stats(profiler).sort_stats(
             os.environ.get("KEEL_BENCH_SORT", "cumulative")
         ).print_stats(45)
+        if os.environ.get("KEEL_BENCH_CALLERS"):
+            pstats.Stats(profiler).print_callers(os.environ["KEEL_BENCH_CALLERS"])
     print()
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

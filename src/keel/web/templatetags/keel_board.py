@@ -15,6 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from keel.apps.work.models import Priority
+
 __all__ = ["board_cards"]
 
 register = template.Library()
@@ -52,6 +54,8 @@ class _Parts:
         self.critical = escape(_("Critical"))
         self.move_to = escape(_("Move to…"))
         self.move = escape(_("Move"))
+        self.move_label = _("Move %(key)s to")
+        self.priorities = {value: escape(label) for value, label in Priority.choices}
 
     def card(self, item: Any) -> str:
         key = f"{self.project_key}-{item.number}"
@@ -69,7 +73,7 @@ class _Parts:
         )
         form = ""
         if self.can_move:
-            label = escape(_("Move %(key)s to") % {"key": key})
+            label = escape(self.move_label % {"key": key})
             form = (
                 f'<form class="move" method="post" action="{self.move_url}">{self.csrf}'
                 f'<input type="hidden" name="item" value="{ekey}">'
@@ -82,11 +86,12 @@ class _Parts:
                 "</button></noscript></form>"
             )
         drag = ' draggable="true"' if self.can_move else ""
+        priority = self.priorities.get(item.priority) or escape(item.priority)
         return (
             f'<li class="card priority-{escape(item.priority)}" data-key="{ekey}" '
             f'data-version="{item.version}"{drag}>'
             f'<div class="card-top"><a href="{url}"><code>{ekey}</code></a>'
-            f'<span class="prio" title="{self.priority}">{escape(item.get_priority_display())}'
+            f'<span class="prio" title="{self.priority}">{priority}'
             f'</span></div><a class="card-title" href="{url}">{escape(item.title)}</a>'
             f'<div class="card-foot"><span class="assignee">{who}</span>{critical}</div>'
             f"{form}</li>\n"

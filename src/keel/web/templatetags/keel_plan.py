@@ -18,6 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from keel.apps.work.models import ItemType
+
 __all__ = ["plan_row", "plan_rows"]
 
 register = template.Library()
@@ -40,6 +42,21 @@ class _Urls:
             for action in ("indent", "outdent")
         }
         self.add = reverse("keel-web:plan-add", args=[project_key])
+        # Words every row repeats, translated once.
+        self.types = {value: escape(label) for value, label in ItemType.choices}
+        self.words = {
+            name: escape(text)
+            for name, text in (
+                ("on_path", _("On the critical path")),
+                ("critical", _("Critical")),
+                ("edit", _("Edit")),
+                ("child", _("Add child")),
+                ("sibling", _("Add sibling")),
+                ("indent", _("Indent")),
+                ("outdent", _("Outdent")),
+            )
+        }
+        self.done = _("%(value)s%% done")
 
     def of(self, name: str, key: str) -> str:
         head, tail = self.parts[name]
@@ -82,9 +99,9 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
     who = escape(assignee.get_full_name() or assignee.username) if assignee else "—"
     status = item.status
     progress = int(item.progress or 0)
+    words = urls.words
     critical = (
-        f'<span class="badge critical" title="{escape(_("On the critical path"))}">'
-        f"{escape(_('Critical'))}</span>"
+        f'<span class="badge critical" title="{words["on_path"]}">{words["critical"]}</span>'
         if item.is_critical
         else ""
     )
@@ -93,7 +110,7 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
         f'<td><a href="{detail}"><code>{ekey}</code></a></td>',
         f'<td class="title"><span class="indent" style="padding-left: {depth}.25rem"></span>'
         f'<a href="{detail}">{escape(item.title)}</a></td>',
-        f"<td>{escape(item.get_type_display())}</td>",
+        f"<td>{urls.types.get(item.type) or escape(item.type)}</td>",
         f'<td><span class="status status-{escape(status.category)}">{escape(status.name)}'
         "</span></td>",
         f"<td>{who}</td>",
@@ -102,7 +119,7 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
         f'<td class="num">{_number(item.duration_days)}</td>',
         f'<td class="num">{_number(item.estimate_hours)}</td>',
         f'<td><span class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" '
-        f'aria-valuenow="{progress}" title="{escape(_("%(value)s%% done") % {"value": progress})}">'
+        f'aria-valuenow="{progress}" title="{escape(urls.done % {"value": progress})}">'
         f'<span class="bar" style="width: {progress}%"></span></span> '
         f'<span class="pct">{progress}%</span></td>',
         f"<td>{critical}</td>",
@@ -110,14 +127,14 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
     if can_edit or can_create:
         buttons = []
         if can_edit:
-            edit = escape(_("Edit"))
+            edit = words["edit"]
             buttons.append(
                 f'<button type="button" class="icon" title="{edit}" aria-label="{edit} {ekey}" '
                 f'data-action="edit" hx-get="{urls.of("plan-row-edit", key)}" '
                 f'hx-target="closest tr" hx-swap="outerHTML">✎</button>'
             )
         if can_create:
-            child, sibling = escape(_("Add child")), escape(_("Add sibling"))
+            child, sibling = words["child"], words["sibling"]
             buttons.append(
                 f'<button type="button" class="icon" title="{child}" aria-label="{child}" '
                 f'hx-post="{urls.add}" hx-vals=\'{{"parent": "{ekey}"}}\' '
@@ -127,7 +144,7 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
                 f'hx-target="#plan-rows">+</button>'
             )
         if can_edit:
-            indent, outdent = escape(_("Indent")), escape(_("Outdent"))
+            indent, outdent = words["indent"], words["outdent"]
             buttons.append(
                 f'<button type="button" class="icon" title="{indent}" aria-label="{indent}" '
                 f'data-action="indent" hx-post="{urls.action("indent", key)}" '

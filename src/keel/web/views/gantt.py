@@ -45,19 +45,21 @@ class GanttChart:
     unscheduled: int
 
 
-def _day(moment: datetime | None, end: bool) -> date | None:
+def _day(moment: datetime | None, end: bool, zone: Any = None) -> date | None:
     """The calendar day a scheduled moment falls on; a finish at midnight ends the day before."""
     if moment is None:
         return None
-    local = timezone.localtime(moment)
+    local = moment.astimezone(zone or timezone.get_current_timezone())
     if end and local.hour == 0 and local.minute == 0:
         return local.date() - timedelta(days=1)
     return local.date()
 
 
-def _span(start: Any, finish: Any, planned_start: Any, planned_finish: Any) -> tuple[Any, Any]:
+def _span(
+    start: Any, finish: Any, planned_start: Any, planned_finish: Any, zone: Any = None
+) -> tuple[Any, Any]:
     """First and last day of an item's bar: scheduled dates, else planned ones."""
-    s, f = _day(start, False), _day(finish, True)
+    s, f = _day(start, False, zone), _day(finish, True, zone)
     if s is None:
         s, f = planned_start, planned_finish or planned_start
     if s is not None and (f is None or f < s):
@@ -164,11 +166,22 @@ def gantt_build(project: Any, zoom: str = "week", today: date | None = None) -> 
             baseline__project=project, baseline__is_current=True, item__isnull=False
         ).values_list("item_id", "start", "finish")
     }
+    zone = timezone.get_current_timezone()
     parents = {row[5] for row in items if row[5] is not None}
     spans: dict[int, tuple[Any, Any]] = {}
     for row in items:
-        spans[row[0]] = _span(row[6], row[7], row[8], row[9])
-    ghost_spans = {k: (_day(s, False), _day(f, True)) for k, (s, f) in ghosts.items()}
+        spans[row[0]] = _span(row[6], row[7], row[8], row[9], zone)
+    ghost_spans = {k: (_day(s, False, zone), _day(f, True, zone)) for k, (s, f) in ghosts.items()}
+    # Words and day labels every row repeats, made once (thousands of rows share ~300 days).
+    baseline_title = f"<title>{escape(_('Baseline'))}</title>"
+    day_labels: dict[date, str] = {}
+
+    def day_label(d: date) -> str:
+        label = day_labels.get(d)
+        if label is None:
+            label = day_labels[d] = date_format(d, "j M")
+        return label
+
     days = [d for pair in spans.values() for d in pair if d is not None]
     days += [d for pair in ghost_spans.values() for d in pair if d is not None]
     days.append(today)
@@ -214,7 +227,7 @@ def gantt_build(project: Any, zoom: str = "week", today: date | None = None) -> 
             gw = max(x(gf) + px - x(gs), 2.0)
             bars.append(
                 f'<rect class="ghost" x="{x(gs):.1f}" y="{y + ROW - 9}" width="{gw:.1f}" '
-                f'height="4" rx="1"><title>{escape(_("Baseline"))}</title></rect>'
+                f'height="4" rx="1">{baseline_title}</rect>'
             )
         start, finish = spans[item_id]
         if start is None:
@@ -222,11 +235,11 @@ def gantt_build(project: Any, zoom: str = "week", today: date | None = None) -> 
             continue
         x1 = x(start)
         x2 = x(finish) + px
-        tip = f"{item_key} {safe_title}: {date_format(start, 'j M')} – {date_format(finish, 'j M')}"
+        tip = f"{item_key} {safe_title}: {day_label(start)} – {day_label(finish)}"
         head = f'<a href="{url}"><g class="bar {classes}" data-key="{item_key}" data-row="{index}">'
         if milestone:
             # A milestone at the end of a working day sits at that day's right edge.
-            mx = x2 if row[7] is not None and timezone.localtime(row[7]).hour >= 12 else x1
+            mx = x2 if row[7] is not None and row[7].astimezone(zone).hour >= 12 else x1
             bars.append(
                 f'{head}<title>{tip}</title><path d="M{mx:.1f},{cy - 8:.1f}l8,8l-8,8l-8,-8z"/>'
                 f'<text x="{mx + 12:.1f}" y="{cy + 4:.1f}">{safe_title}</text></g></a>'

@@ -25,7 +25,15 @@ __all__ = ["plan", "plan_add", "plan_move", "plan_row", "plan_row_edit", "plan_s
 
 def _rows(project: Project) -> list[WorkItem]:
     """The WBS in outline order, each item told its depth and whether it has children."""
-    items = list(selectors.work_item_list(project))
+    # The row shows its status and assignee only: no labels, reporter or parent to load (the
+    # per-item label prefetch alone costs more than the rest of a 2,000-row page).
+    items = list(
+        selectors.work_item_list(project)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("status", "assignee")
+        .defer("description")
+    )
     parents = {i.parent_id for i in items if i.parent_id}
     for item in items:
         item.project = project
