@@ -163,3 +163,49 @@ def test_mixed_currencies_give_no_totals(fin: dict[str, Any]) -> None:
     assert {p["key"]: p["currency"] for p in body["projects"]} == {"FIN": "CNY", "OPS": "EUR"}
     page = _client(fin["money"]).get(f"/portfolio/evm/?status_date={STATUS}").content.decode()
     assert "different currencies" in page
+
+
+def test_one_program_has_its_own_figures_and_curve(two: dict[str, Any]) -> None:
+    """``?program=`` narrows page and API to the program's projects: its S-curve ends at its
+    own BAC (FIN's), not the portfolio's; a program of another portfolio is a 404."""
+    from tests.api.conftest import ApiClient
+
+    pid, prog = two["project"].portfolio_id, two["program"].pk
+    api = ApiClient(_client(two["money"]))
+    body = api.get(f"portfolios/{pid}/evm?status_date={STATUS}&program={prog}").json()
+    assert [p["key"] for p in body["projects"]] == ["FIN"]
+    assert body["total"]["bac"] == body["programs"][0]["figures"]["bac"]
+    assert body["series"][-1]["pv"] == body["total"]["bac"]
+    whole = api.get(f"portfolios/{pid}/evm?status_date={STATUS}").json()
+    assert Decimal(whole["total"]["bac"]) > Decimal(body["total"]["bac"])
+    other = ProgramFactory()
+    assert api.get(f"portfolios/{pid}/evm?program={other.pk}").status_code == 404
+    page = _client(two["money"]).get(f"/portfolio/evm/?program={prog}&status_date={STATUS}")
+    assert [line.key for line in page.context["data"].lines] == [f"G:{prog}", "FIN"]
+    assert _client(two["money"]).get(f"/portfolio/evm/?program={other.pk}").status_code == 404
+
+
+def test_a_wbs_element_has_its_own_figures_and_curve(two: dict[str, Any]) -> None:
+    """``?node=`` gives one WBS element's figures and weekly series: the phase's BAC is the
+    sum of its two tasks', and one task's S-curve ends at that task's BAC; an unknown key is a
+    400 in the API and a 404 on the Cost tab, which links summary rows to their own curve."""
+    from tests.api.conftest import ApiClient
+
+    api = ApiClient(_client(two["money"]))
+    phase, task = two["phase"].key, two["a"].key
+    whole = api.get(f"projects/FIN/evm?status_date={STATUS}").json()
+    by_key = {n["key"]: n["figures"] for n in whole["nodes"]}
+    body = api.get(f"projects/FIN/evm?status_date={STATUS}&node={phase}").json()
+    assert body["nodes"][0]["key"] == phase and body["nodes"][0]["parent"] is None
+    assert body["total"]["bac"] == by_key[phase]["bac"]
+    assert body["total"]["ev"] == by_key[phase]["ev"]
+    one = api.get(f"projects/FIN/evm?status_date={STATUS}&node={task}").json()
+    assert one["series"][-1]["pv"] == by_key[task]["bac"] != by_key[phase]["bac"]
+    bad = api.get("projects/FIN/evm?node=FIN-999")
+    assert bad.status_code == 400 and "FIN-999" in bad.json()["error"]["message"]
+    client = _client(two["money"])
+    html = client.get(f"/p/FIN/cost/?status_date={STATUS}").content.decode()
+    assert f"node={phase}" in html
+    focused = client.get(f"/p/FIN/cost/?status_date={STATUS}&node={phase}")
+    assert focused.status_code == 200 and focused.context["f"].bac == Decimal(by_key[phase]["bac"])
+    assert client.get("/p/FIN/cost/?node=FIN-999").status_code == 404

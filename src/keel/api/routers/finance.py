@@ -22,7 +22,6 @@ from keel.api.schemas.finance import (
     BudgetIn,
     BudgetOut,
     EvmOut,
-    EvmParams,
     ExchangeRateIn,
     ExchangeRateOut,
     ExpenseDecisionIn,
@@ -34,6 +33,8 @@ from keel.api.schemas.finance import (
     MemberRateOut,
     MissingOut,
     PortfolioEvmOut,
+    PortfolioEvmParams,
+    ProjectEvmParams,
     TimeCellIn,
     TimeLogIn,
     TimesheetOut,
@@ -516,24 +517,31 @@ def _figures(f: Any) -> dict[str, Any]:
 
 
 @router.get(f"{P}/evm", response=EvmOut, tags=["earned value"])
-def project_evm(request: HttpRequest, key: str, params: Query[EvmParams]) -> Any:
-    """Earned value at a status date: totals, every WBS node and the weekly S-curve."""
+def project_evm(request: HttpRequest, key: str, params: Query[ProjectEvmParams]) -> Any:
+    """Earned value at a status date: totals, every WBS node and the weekly S-curve; with
+    ``node``, those of one WBS element (or item) and its descendants."""
     project = access_project(request.auth, key, Permission.BUDGET_VIEW)
     status_date = params.status_date or _today()
     budget = selectors.budget_get(project)
-    return _evm_out(
-        selectors.evm_for_project(project, status_date), budget.currency if budget else ""
-    )
+    result = selectors.evm_for_project(project, status_date, node=params.node)
+    return _evm_out(result, budget.currency if budget else "")
 
 
 @router.get("/portfolios/{portfolio_id}/evm", response=PortfolioEvmOut, tags=["earned value"])
-def portfolio_evm(request: HttpRequest, portfolio_id: int, params: Query[EvmParams]) -> Any:
-    """Earned value per program, per project and for the portfolio, with budget against
-    actual cost by category and the weekly S-curve, over the projects whose budget the caller
-    may see. Totals are left out (None) where they would add up different currencies."""
+def portfolio_evm(
+    request: HttpRequest, portfolio_id: int, params: Query[PortfolioEvmParams]
+) -> Any:
+    """Earned value per program, per project and for the portfolio (or, with ``program``, for
+    one program), with budget against actual cost by category and the weekly S-curve, over the
+    projects whose budget the caller may see. Totals are left out (None) where they would add
+    up different currencies."""
     portfolio = access_portfolio(request.auth, portfolio_id)
     status_date = params.status_date or _today()
     projects = selectors.budget_projects(request.auth, portfolio)
+    if params.program is not None:
+        if not portfolio.programs.filter(pk=params.program).exists():
+            raise Http404(f"Portfolio {portfolio.name} has no program {params.program}.")
+        projects = [p for p in projects if p.program_id == params.program]
     if not projects:
         return {"status_date": status_date, "currency": None, "total": None, "projects": []}
     data = selectors.portfolio_evm(projects, status_date)

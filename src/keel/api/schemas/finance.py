@@ -35,7 +35,9 @@ __all__ = [
     "MemberRateOut",
     "MissingOut",
     "PortfolioEvmOut",
+    "PortfolioEvmParams",
     "PortfolioEvmProgramOut",
+    "ProjectEvmParams",
     "TimeCellIn",
     "TimeEntryOut",
     "TimeLogIn",
@@ -286,6 +288,16 @@ class ExpenseDecisionIn(InSchema):
 
 class EvmParams(Schema):
     status_date: date | None = Field(None, description="Default: today.")
+
+
+class ProjectEvmParams(EvmParams):
+    node: str | None = Field(
+        None, description="A work item's key: that WBS element's own figures and S-curve."
+    )
+
+
+class PortfolioEvmParams(EvmParams):
+    program: int | None = Field(None, description="One program's projects only.")
 
 
 class EvmFiguresOut(OutSchema):

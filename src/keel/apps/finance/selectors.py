@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,6 +34,7 @@ from keel.apps.projects.access import (
 from keel.apps.projects.models import Project, Role
 from keel.apps.projects.permitted import permitted_projects_q
 from keel.apps.work.models import BaselineItem, WorkItem
+from keel.domain.errors import ValidationError
 from keel.domain.evm import EvmFigures, EvmItem, EvmResult, evm_analyse, money
 
 __all__ = [
@@ -525,10 +526,42 @@ def evm_items(
 
 
 def evm_for_project(
-    project: Project, status_date: date, costs: ActualCosts | None = None
+    project: Project,
+    status_date: date,
+    costs: ActualCosts | None = None,
+    *,
+    node: str | None = None,
 ) -> EvmResult:
-    """Earned value of the project at ``status_date``: every WBS node and the S-curve."""
-    return evm_analyse(evm_items(project, status_date, costs=costs), status_date)
+    """Earned value of the project at ``status_date``: every WBS node and the S-curve.
+
+    With ``node`` (a work item's key) only that item's subtree is analysed, so the totals and
+    the weekly series are that WBS element's or item's own; ValidationError if it is not in
+    the project."""
+    items = evm_items(project, status_date, costs=costs)
+    if node is not None:
+        items = _subtree(items, node.strip().upper())
+        if not items:
+            raise ValidationError(
+                f"{project.key} has no work item {node}.", details={"field": "node"}
+            )
+    return evm_analyse(items, status_date)
+
+
+def _subtree(items: list[EvmItem], key: str) -> list[EvmItem]:
+    """``key`` and its descendants, ``key`` made a root; empty when ``key`` is absent."""
+    children: dict[str | None, list[EvmItem]] = defaultdict(list)
+    for item in items:
+        children[item.parent].append(item)
+    top = next((item for item in items if item.key == key), None)
+    if top is None:
+        return []
+    out = [replace(top, parent=None)]
+    stack = [top.key]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            out.append(child)
+            stack.append(child.key)
+    return out
 
 
 def evm_for_projects(

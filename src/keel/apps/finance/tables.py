@@ -22,8 +22,10 @@ def _index(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def evm_rows_html(nodes: Iterable[EvmNode]) -> SafeString:
-    """One ``<tr>`` per node: key and title (escaped), BAC..CV, SPI, CPI, EAC, SPI(t)."""
+def evm_rows_html(nodes: Iterable[EvmNode], link: str | None = None) -> SafeString:
+    """One ``<tr>`` per node: key and title (escaped), BAC..CV, SPI, CPI, EAC, SPI(t).
+
+    With ``link``, each summary row's key links to ``link + key`` (its own S-curve)."""
     parts = []
     for n in nodes:
         f = n.figures
@@ -33,8 +35,11 @@ def evm_rows_html(nodes: Iterable[EvmNode]) -> SafeString:
         )  # fmt: skip
         css = f"depth-{n.depth}" + ("" if n.is_leaf else " summary")
         numbers = "".join(f'<td class="num">{c}</td>' for c in cells)
+        key = f"<code>{escape(n.key)}</code>"
+        if link is not None and not n.is_leaf and n.depth > 0:
+            key = f'<a href="{escape(link + n.key)}">{key}</a>'
         parts.append(
-            f'<tr class="{css}"><td style="padding-left: {n.depth}rem"><code>'
-            f"{escape(n.key)}</code> {escape(n.title)}</td>{numbers}</tr>"
+            f'<tr class="{css}"><td style="padding-left: {n.depth}rem">'
+            f"{key} {escape(n.title)}</td>{numbers}</tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308  # every text above is escaped

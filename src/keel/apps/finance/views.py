@@ -199,7 +199,11 @@ def _material_resources() -> list[Any]:
 def _cost_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     status_date = status_date_from(request)
     costs = selectors.actual_costs(project, status_date)
-    result = selectors.evm_for_project(project, status_date, costs)
+    node = (request.GET.get("node") or "").strip() or None
+    try:
+        result = selectors.evm_for_project(project, status_date, costs, node=node)
+    except ValidationError:
+        raise Http404("No such work item.") from None
     budget = selectors.budget_get(project)
     perms = project_permissions(request.user, project)
     return {
@@ -216,7 +220,10 @@ def _cost_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "materials": list(selectors.material_use_list(project)[:20]),
         "material_resources": _material_resources(),
         "f": result.total,
-        "evm_rows": evm_rows_html(result.nodes),
+        "evm_rows": evm_rows_html(
+            result.nodes, link=f"?status_date={status_date.isoformat()}&node="
+        ),
+        "node": result.nodes[0] if node and result.nodes else None,
         "chart": s_curve(result.series, status_date),
         "categories": CostCategory.choices,
         "can_approve_expenses": Permission.EXPENSE_APPROVE in perms,
@@ -384,6 +391,15 @@ def portfolio_evm(request: HttpRequest) -> HttpResponse:
         portfolio = access_portfolio(request.user, int(raw))
     status_date = status_date_from(request)
     projects = selectors.budget_projects(request.user, portfolio)
+    program = None
+    raw_program = request.GET.get("program", "")
+    if raw_program:
+        program = next(
+            (p.program for p in projects if p.program and str(p.program_id) == raw_program), None
+        )
+        if program is None:
+            raise Http404("No such program.")
+        projects = [p for p in projects if p.program_id == program.pk]
     data = selectors.portfolio_evm(projects, status_date) if projects else None
     chart = None
     if data is not None and data.total is not None:
@@ -393,6 +409,7 @@ def portfolio_evm(request: HttpRequest) -> HttpResponse:
         "finance/portfolio_evm.html",
         {
             "portfolio": portfolio,
+            "program": program,
             "status_date": status_date,
             "data": data,
             "chart": chart,
