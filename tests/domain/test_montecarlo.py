@@ -505,3 +505,25 @@ def test_grouped_reductions_equal_numpys_reduceat(sizes, columns):
     groups = _Segments(starts, x.shape[0])
     for ufunc in (np.maximum, np.minimum):
         assert np.array_equal(groups.reduce(ufunc, x.copy()), ufunc.reduceat(x, starts, axis=0))
+
+
+def test_cost_tornado_ranks_the_widest_cost_first():
+    net = network(Task("A", duration=D), Task("B", duration=D), Task("C", duration=D))
+    result = simulate(
+        net,
+        [
+            TaskUncertainty("A", cost=Distribution.uniform(1000, 9000)),
+            TaskUncertainty("B", cost=Distribution.pert(1000, 1100, 1400)),
+            TaskUncertainty("C", cost=Distribution.fixed(5000)),
+        ],
+        [RiskEvent("R1", "Fine", 0.5, extra_cost=Distribution.fixed(3000))],
+        iterations=4_000,
+        seed=1,
+    )
+    drivers = [(d.id, d.kind) for d in result.cost_drivers]
+    assert drivers[:2] == [("A", "task"), ("R1", "risk")]
+    assert ("C", "task") not in drivers  # no spread, no driver
+    assert Distribution.pert(1000, 1100, 1400).variance() == pytest.approx(
+        # beta(2, 4) on a 400-wide range: αβw²/((α + β)²(α + β + 1))
+        2 * 4 * 400**2 / (6**2 * 7)
+    )

@@ -302,7 +302,13 @@ def simulate(
     risk_days = Sampler([r.extra_duration or none for r in inputs.risks])
     risk_money = Sampler([r.extra_cost or none for r in inputs.risks])
     kept_dur = np.empty((inputs.unc_rows.size, keep), dtype=np.float32)
-    kept_cost = np.empty((len(inputs.cost_rows), keep), dtype=np.float32)
+    # The cost tornado looks at the costs with the largest spread; only those are kept.
+    spread = np.asarray([d.variance() for d in inputs.cost_dists], dtype=np.float64)
+    cost_pick = np.flatnonzero(spread > 0)
+    if cost_pick.size > _TORNADO_CANDIDATES:
+        widest = np.argsort(-spread[cost_pick], kind="stable")[:_TORNADO_CANDIDATES]
+        cost_pick = np.sort(cost_pick[widest])
+    kept_cost = np.empty((cost_pick.size, keep), dtype=np.float32)
     kept_risk_d = np.zeros((risk_count, keep), dtype=np.float32)
     kept_risk_c = np.zeros((risk_count, keep), dtype=np.float32)
     finish = np.empty(total, dtype=np.int64)
@@ -353,7 +359,7 @@ def simulate(
         if done < keep:
             take = min(keep - done, c)
             kept_dur[:, done : done + take] = sampled[:, :take]
-            kept_cost[:, done : done + take] = cost_samples[:, :take]
+            kept_cost[:, done : done + take] = cost_samples[cost_pick, :take]
             kept_risk_d[:, done : done + take] = risk_d[:, :take]
             kept_risk_c[:, done : done + take] = risk_c[:, :take]
         return plan.critical_counts(early, late)
@@ -383,6 +389,7 @@ def simulate(
         cost,
         crit_count,
         (kept_dur, kept_cost, kept_risk_d, kept_risk_c),
+        cost_pick,
         target_finish,
         None if budget is None else Decimal(str(budget)),
         bins,
@@ -421,6 +428,7 @@ def _result(
         npt.NDArray[np.float32],
         npt.NDArray[np.float32],
     ],
+    cost_pick: npt.NDArray[np.int64],
     target_finish: datetime | None,
     budget: Decimal | None,
     bins: int,
@@ -446,7 +454,7 @@ def _result(
     criticality = {net.ids[j]: float(crit_count[j]) / total for j in work}
     keep = kept[0].shape[1]
     finish_drivers, cost_drivers = _tornado(plan, inputs, finish[:keep], cost[:keep], kept,
-                                            crit_count)  # fmt: skip
+                                            crit_count, cost_pick)  # fmt: skip
     counts, edges = np.histogram(finish, bins=bins)
     cumulative = np.cumsum(counts) / total
     edge_minutes = np.rint(edges).astype(np.int64)
@@ -532,8 +540,12 @@ def _tornado(
         npt.NDArray[np.float32],
     ],
     crit_count: npt.NDArray[np.int64],
+    cost_pick: npt.NDArray[np.int64],
 ) -> tuple[tuple[Driver, ...], tuple[Driver, ...]]:
-    """The biggest drivers of the finish and of the cost, by |Spearman ρ|."""
+    """The biggest drivers of the finish and of the cost, by |Spearman ρ|.
+
+    ``cost_pick`` are the cost estimates whose samples were kept (rows of ``kept[1]``).
+    """
     net = plan.net
     kept_dur, kept_cost, risk_d, risk_c = kept
 
@@ -571,12 +583,8 @@ def _tornado(
     finish_drivers = top(f_cands, np.concatenate(f_data), finish.astype(np.float64))
 
     c_rows = np.asarray(inputs.cost_rows, dtype=np.int64)
-    c_pick = np.flatnonzero(kept_cost.std(axis=1) > 0) if kept_cost.size else c_rows[:0]
-    if c_pick.size > _TORNADO_CANDIDATES:
-        order = np.argsort(-kept_cost[c_pick].std(axis=1), kind="stable")
-        c_pick = np.sort(c_pick[order[:_TORNADO_CANDIDATES]])
-    c_cands = [(net.ids[j], name(j), "task") for j in c_rows[c_pick].tolist()]
+    c_cands = [(net.ids[j], name(j), "task") for j in c_rows[cost_pick].tolist()]
     rc_pick = [k for k, r in enumerate(inputs.risks) if r.extra_cost is not None]
     c_cands += [(inputs.risks[k].id, inputs.risks[k].name, "risk") for k in rc_pick]
-    c_data = np.concatenate([kept_cost[c_pick], risk_c[rc_pick]])
+    c_data = np.concatenate([kept_cost, risk_c[rc_pick]])
     return finish_drivers, top(c_cands, c_data, cost)

@@ -140,6 +140,26 @@ class Distribution:
             return (a + self.lam * m + b) / (self.lam + 2)
         return (a + b) / 2 if self.kind is DistributionKind.UNIFORM else m
 
+    def variance(self) -> float:
+        """The distribution's variance.
+
+        Triangular (a² + m² + b² - am - ab - mb)/18, uniform (b - a)²/12, PERT the beta's
+        αβ(b - a)²/((α + β)²(α + β + 1)), fixed 0.
+
+        >>> Distribution.uniform(0, 6).variance()
+        3.0
+        """
+        a, m, b = self.low, self.mode, self.high
+        if self.kind is DistributionKind.TRIANGULAR:
+            return (a * a + m * m + b * b - a * m - a * b - m * b) / 18
+        if self.kind is DistributionKind.UNIFORM:
+            return (b - a) ** 2 / 12
+        if self.kind is DistributionKind.PERT and b > a:
+            alpha = 1 + self.lam * (m - a) / (b - a)
+            beta = 1 + self.lam * (b - m) / (b - a)
+            return alpha * beta * (b - a) ** 2 / ((alpha + beta) ** 2 * (alpha + beta + 1))
+        return 0.0
+
     def sample(self, rng: np.random.Generator, size: int) -> npt.NDArray[np.float64]:
         """Draw ``size`` samples from ``rng``."""
         row: npt.NDArray[np.float64] = sample_many((self,), rng, size)[0]
