@@ -87,3 +87,26 @@ def test_portfolio_panel_lists_only_budget_visible_projects(fin: dict[str, Any])
     """The finance manager sees FIN's CPI/SPI on the portfolio; a viewer sees no panel."""
     assert "evm-portfolio" in _client(fin["money"]).get("/portfolio/").content.decode()
     assert "evm-portfolio" not in _client(fin["viewer"]).get("/portfolio/").content.decode()
+
+
+def test_reminders_of_last_week_on_approvals_and_in_the_api(
+    fin: dict[str, Any], monkeypatch: Any
+) -> None:
+    """On Monday 2025-01-13 the approvals page and GET …/timesheets/missing list who has not
+    submitted for the week of 2025-01-06; once dev submits, only the coordinator is left."""
+    from django.utils import timezone
+    from tests.api.conftest import ApiClient
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2025, 1, 13))
+    coord = _client(fin["coord"])
+    html = coord.get("/timesheet/approvals/").content.decode()
+    assert 'class="reminders"' in html and "FIN" in html
+    api = ApiClient(coord)
+    assert [u["username"] for u in api.get("projects/FIN/timesheets/missing").json()] == [
+        "coord",
+        "dev",
+    ]
+    entry = services.time_log(actor=fin["dev"], item=fin["a"], day=date(2025, 1, 8), hours="6")
+    services.timesheet_submit(actor=fin["dev"], timesheet=entry.timesheet)
+    assert [u["username"] for u in api.get("projects/FIN/timesheets/missing").json()] == ["coord"]
+    assert ApiClient(_client(fin["dev"])).get("projects/FIN/timesheets/missing").status_code == 403
