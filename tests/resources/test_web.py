@@ -152,3 +152,20 @@ def test_bad_assignment_on_the_item_page_shows_the_message(booked, planned):
     )
     assert "greater than zero" in response.content.decode()
     assert not Assignment.objects.filter(resource=booked["crane"]).exists()
+
+
+def test_heat_map_per_team_view(booked, planned, staff):
+    """The heat map sums each team's people (Platform: Ana 80 h and Crane 0 h of 80 h is
+    100 %, one person over-allocated) and links to that team's own heat map."""
+    from keel.apps.accounts.services import team_create
+
+    team = team_create(actor=staff, name="Platform", slug="platform")
+    for name in ("ana", "crane"):
+        services.resource_update(actor=staff, resource=booked[name], team=team)
+    client = _client(planned.manager)
+    page = client.get("/resources/heatmap/?from=2026-03-02&weeks=2").content.decode()
+    teams = page.split('class="grid res-heat res-teams"')[1].split("</table>")[0]
+    assert "Platform" in teams and "team=platform" in teams
+    assert "100% ⚠ 1" in teams
+    one = client.get("/resources/heatmap/?from=2026-03-02&weeks=2&team=platform").content
+    assert "res-teams" not in one.decode() and "200% ⚠" in one.decode()

@@ -31,6 +31,8 @@ from keel.apps.resources.services import item_window
 __all__ = [
     "Cell",
     "Row",
+    "TeamCell",
+    "TeamRow",
     "Utilisation",
     "assignment_list",
     "assignments_for_project",
@@ -41,6 +43,7 @@ __all__ = [
     "resource_list",
     "skill_list",
     "skills_matrix",
+    "team_utilisation",
     "utilisation",
 ]
 
@@ -303,6 +306,59 @@ def utilisation(
             )
         rows.append(Row(resource, tuple(cells)))
     return Utilisation(start, end, period, tuple(periods), tuple(rows))
+
+
+@dataclass(frozen=True)
+class TeamCell:
+    """A team's load in one period: its people's hours against their capacity, and how many
+    of them are over-allocated."""
+
+    start: date
+    end: date
+    capacity: float
+    load: float
+    over: int
+
+    @property
+    def percent(self) -> int:
+        if self.capacity <= 0:
+            return 0 if self.load <= 0 else 999
+        return round(self.load * 100 / self.capacity)
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    name: str
+    slug: str | None
+    people: int
+    cells: tuple[TeamCell, ...]
+
+
+def team_utilisation(heat: Utilisation) -> tuple[TeamRow, ...]:
+    """The heat map summed per home team (people and equipment; resources without a team
+    last), for coordination between teams."""
+    groups: dict[int | None, list[Row]] = defaultdict(list)
+    for row in heat.rows:
+        if row.resource.kind != ResourceKind.MATERIAL:
+            groups[row.resource.team_id].append(row)
+    out = []
+    for team_id, rows in groups.items():
+        team = rows[0].resource.team if team_id is not None else None
+        cells = tuple(
+            TeamCell(
+                p_start,
+                p_end,
+                round(sum(r.cells[i].capacity for r in rows), 2),
+                round(sum(r.cells[i].load for r in rows), 2),
+                sum(1 for r in rows if r.cells[i].over),
+            )
+            for i, (p_start, p_end) in enumerate(heat.periods)
+        )
+        out.append(
+            TeamRow(team.name if team else "", team.slug if team else None, len(rows), cells)
+        )
+    out.sort(key=lambda t: (t.slug is None, t.name.lower()))
+    return tuple(out)
 
 
 def pending_for(user: Any) -> QuerySet[ResourceRequest]:

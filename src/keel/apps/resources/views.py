@@ -221,6 +221,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         "resources/heatmap.html",
         {
             "heat": heat,
+            "by_team": selectors.team_utilisation(heat) if not team else (),
             "team": team,
             "teams": Team.objects.order_by("name"),
             "start": start,

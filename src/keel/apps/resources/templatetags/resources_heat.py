@@ -68,3 +68,49 @@ def heat_table(heat: Any) -> SafeString:
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
+
+
+@register.simple_tag(takes_context=True)
+def team_table(context: Any, rows: Any) -> SafeString:
+    """Teams × periods: load % of each team, the count of over-allocated people; each team
+    links to the heat map of its people (the per-team view)."""
+    if not rows:
+        return mark_safe("")
+    periods = [(c.start, c.end) for c in rows[0].cells]
+    head = "".join(
+        f'<th scope="col" title="{a:%Y-%m-%d} – {b:%Y-%m-%d}">{a:%m-%d}</th>' for a, b in periods
+    )
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+    out = [
+        '<div class="table-scroll"><table class="grid res-heat res-teams"><thead><tr><th>',
+        escape(gettext("Team")),
+        f"</th>{head}</tr></thead><tbody>",
+    ]
+    for row in rows:
+        label = escape(row.name or gettext("No team"))
+        if row.slug and query is not None:
+            query["team"] = row.slug
+            label = f'<a href="?{escape(query.urlencode())}">{label}</a>'
+        out.append(f'<tr><th scope="row">{label} <span class="muted">({row.people})</span></th>')
+        for c in row.cells:
+            shade = _shade_team(c)
+            flag = f" ⚠ {c.over}" if c.over else ""
+            text = f"{c.percent}%{flag}" if c.load else ""
+            out.append(
+                f'<td class="heat {shade}" title="{_number(c.load)} / {_number(c.capacity)}">'
+                f"{text}</td>"
+            )
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
+
+
+def _shade_team(cell: Any) -> str:
+    if cell.over or cell.percent > 100:
+        return "over"
+    if cell.percent >= 80:
+        return "h3"
+    if cell.percent >= 50:
+        return "h2"
+    return "h1" if cell.load else "h0"
