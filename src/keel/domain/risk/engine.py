@@ -36,7 +36,7 @@ from keel.domain.risk.model import (
     TaskUncertainty,
 )
 from keel.domain.risk.passes import Plan
-from keel.domain.risk.sampling import Sampler
+from keel.domain.risk.sampling import _KIND_CODES, Sampler
 from keel.domain.risk.tornado import spearman
 from keel.domain.schedule.calendar import from_minutes, to_minutes
 from keel.domain.schedule.model import Network
@@ -54,7 +54,6 @@ WORKERS = min(2, os.cpu_count() or 1)
 TORNADO_SAMPLE = 2_000
 """The tornado's rank correlations use the first this many iterations."""
 
-_KINDS = {kind: i for i, kind in enumerate(DistributionKind)}
 _TORNADO_SIZE = 10
 _TORNADO_CANDIDATES = 200
 Progress = Callable[[int, int], None]
@@ -156,7 +155,7 @@ def _inputs(
             details={"unknown": names},
         )
     # Rows sorted by distribution kind, so the sampler fills them in place.
-    unc_rows = np.asarray(sorted(durations, key=lambda j: (_KINDS[durations[j].kind], j)),
+    unc_rows = np.asarray(sorted(durations, key=lambda j: (_kind_order(durations[j]), j)),
                           dtype=np.int64)  # fmt: skip
     corr_rows = np.zeros(0, dtype=np.int64)
     matrix = None
@@ -176,7 +175,7 @@ def _inputs(
         matrix = correlation_matrix(len(members), pairs, [net.ids[m] for m in members])
         where = {j: r for r, j in enumerate(unc_rows.tolist())}
         corr_rows = np.asarray([where[m] for m in members], dtype=np.int64)
-    cost_rows = sorted(costs, key=lambda j: (_KINDS[costs[j].kind], j))
+    cost_rows = sorted(costs, key=lambda j: (_kind_order(costs[j]), j))
     return _Inputs(
         unc_rows=unc_rows,
         unc_dists=[durations[j] for j in unc_rows.tolist()],
@@ -188,6 +187,12 @@ def _inputs(
         corr_rows=corr_rows,
         corr_matrix=matrix,
     )
+
+
+def _kind_order(dist: Distribution) -> int:
+    """Sort key matching the sampler's: a distribution without spread counts as fixed, so
+    rows sorted by it are already in the sampler's order and are filled in place."""
+    return _KIND_CODES["fixed"] if dist.high <= dist.low else _KIND_CODES[dist.kind.value]
 
 
 def _leaves(net: CompiledNetwork, j: int) -> list[int]:
