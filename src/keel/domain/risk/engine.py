@@ -320,6 +320,9 @@ def simulate(
     cost = np.empty(total, dtype=np.float64)
     crit_count = np.zeros(n, dtype=np.int64)
     base = plan.base.astype(dtype)[:, None]
+    # Rows without a duration estimate keep their planned duration; the others are drawn.
+    planned_rows = np.setdiff1d(np.arange(n), inputs.unc_rows)
+    planned_base = base[planned_rows]
     firsts = list(range(0, total, chunk))
     # One random stream per chunk: the result does not depend on which thread ran what.
     streams = np.random.SeedSequence(seed).spawn(len(firsts))
@@ -330,7 +333,10 @@ def simulate(
         c = min(chunk, total - done)
         rng = np.random.Generator(np.random.SFC64(streams[k]))
         dur = np.empty((n, c), dtype=dtype)
-        dur[:] = base
+        if planned_rows.size == n:
+            dur[:] = base
+        else:
+            dur[planned_rows] = planned_base
         sampled = durations.draw(rng, c)
         if inputs.corr_matrix is not None:
             sampled[inputs.corr_rows] = rank_reorder(
