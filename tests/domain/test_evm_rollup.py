@@ -93,6 +93,27 @@ def test_summary_earned_schedule_uses_the_rolled_up_curve() -> None:
     assert design.spi_t == D(1)
 
 
+def test_summary_earned_schedule_counts_days_inside_the_week() -> None:
+    """Two Monday-to-Friday tasks of 1,000 in consecutive weeks, 1,500 earned: the plan
+    reached 1,500 halfway through the second task's third day, 9.5 days after the start. A
+    summary over them says the same as a single task would (ES = 9.5 / 7 weeks), not the
+    10.5 days that spreading each week's PV over all seven days would give; and a summary of
+    one task has that task's ES and SPI(t)."""
+    fri = date(2025, 1, 10)
+    items = [
+        EvmItem("S"),
+        EvmItem("a", "S", D(1000), MON, fri, D(100)),
+        EvmItem("b", "S", D(1000), date(2025, 1, 13), date(2025, 1, 17), D(50)),
+        EvmItem("T"),
+        EvmItem("c", "T", D(1000), MON, fri, D(30)),
+    ]
+    r = evm_analyse(items, date(2025, 1, 16))
+    assert r.node("S").figures.es == (D("9.5") / 7).quantize(D("0.0001"))
+    task, summary = r.node("c").figures, r.node("T").figures
+    assert (summary.es, summary.at, summary.spi_t) == (task.es, task.at, task.spi_t)
+    assert task.es == (D("1.5") / 7).quantize(D("0.0001"))
+
+
 @pytest.mark.parametrize(
     ("items", "error"),
     [

@@ -13,10 +13,16 @@ from its baseline start to the status date.
 
 A node's budget, PV, EV and AC are its own plus its descendants'. Rolling up over several
 projects, programs or a portfolio is the same tree with one more level on top.
+
+Earned schedule of a summary node follows Lipke on its rolled-up weekly PV curve to find the
+week in which the plan reached its EV, then interpolates by day inside that week (from the
+nodes accruing in it), so a summary of one task has that task's ES, and weekends, on which no
+PV accrues, are not counted as planned progress.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -219,6 +225,8 @@ def evm_analyse(items: Sequence[EvmItem], status_date: date) -> EvmResult:
 
     # Weekly PV increments per node, kept sparse: (first week, increments from it on).
     increments: dict[str, _Sparse] = {}
+    # The budgeted, dated nodes of each subtree, for earned schedule within a week.
+    owners: dict[str, list[_Owner]] = {}
     subtree_span: dict[str, tuple[date, date] | None] = {}
     totals: dict[str, tuple[Decimal, Decimal, Decimal, Decimal]] = {}
     figures: dict[str, EvmFigures] = {}
@@ -241,6 +249,7 @@ def evm_analyse(items: Sequence[EvmItem], status_date: date) -> EvmResult:
                 values.append(now - previous)
                 previous = now
             inc = (first, values)
+        own: list[_Owner] = [(item.budget, span)] if span is not None and item.budget else []
         lo_hi = span
         for child in kids:
             c_bac, c_pv, c_ev, c_ac = totals[child]
@@ -248,6 +257,10 @@ def evm_analyse(items: Sequence[EvmItem], status_date: date) -> EvmResult:
             child_inc = increments.pop(child, None)
             if child_inc is not None:
                 inc = _add(inc, child_inc)
+            child_owners = owners.pop(child, [])
+            if len(child_owners) > len(own):
+                own, child_owners = child_owners, own
+            own.extend(child_owners)
             c_span = subtree_span[child]
             if c_span is not None:
                 lo_hi = (
@@ -259,8 +272,9 @@ def evm_analyse(items: Sequence[EvmItem], status_date: date) -> EvmResult:
         subtree_span[key] = lo_hi
         if inc is not None:
             increments[key] = inc
+        owners[key] = own
         figures[key] = _figures_for(
-            bac, pv, ev, ac, inc, lo_hi, origin, status_date, is_leaf=not kids
+            bac, pv, ev, ac, inc, lo_hi, origin, status_date, is_leaf=not kids, owners=own
         )
 
     nodes = tuple(
@@ -290,12 +304,16 @@ def evm_analyse(items: Sequence[EvmItem], status_date: date) -> EvmResult:
     if t_sparse is not None:
         t_inc[t_sparse[0] : t_sparse[0] + len(t_sparse[1])] = t_sparse[1]
     t_span = (origin, max((s[1] for s in dated), default=origin)) if dated else None
-    total = _figures_for(t_bac, t_pv, t_ev, t_ac, (0, t_inc), t_span, origin, status_date, False)
+    t_owners = [owner for root in roots for owner in owners.get(root, [])]
+    total = _figures_for(
+        t_bac, t_pv, t_ev, t_ac, (0, t_inc), t_span, origin, status_date, False, t_owners
+    )
     series = _series(items, spans, origin, ends, status_date, t_inc, total)
     return EvmResult(status_date=status_date, total=total, nodes=nodes, series=series)
 
 
 _Sparse = tuple[int, list[Decimal]]
+_Owner = tuple[Decimal, tuple[date, date]]
 
 
 def _add(a: _Sparse | None, b: _Sparse) -> _Sparse:
@@ -344,6 +362,7 @@ def _figures_for(
     origin: date,
     status_date: date,
     is_leaf: bool,
+    owners: Sequence[_Owner] = (),
 ) -> EvmFigures:
     es = at = pd = None
     if span is not None and bac > 0:
@@ -355,11 +374,46 @@ def _figures_for(
             # A straight line: ES is the earned share of the planned days.
             es = days * ev / bac / _SEVEN
         else:
-            local_es = earned_schedule(_cumulative(inc[1]), ev)
-            if local_es is not None:
-                offset = Decimal((start - origin).days) / _SEVEN - inc[0]
-                es = min(max(local_es - offset, _ZERO), pd)
+            cumulative = _cumulative(inc[1])
+            days_in = _earned_day(cumulative, inc[0], ev, owners, origin)
+            if days_in is not None:
+                es = min(max((days_in - (start - origin).days) / _SEVEN, _ZERO), pd)
+            else:
+                local_es = earned_schedule(cumulative, ev)
+                if local_es is not None:
+                    offset = Decimal((start - origin).days) / _SEVEN - inc[0]
+                    es = min(max(local_es - offset, _ZERO), pd)
     return evm_figures(bac=bac, pv=pv, ev=ev, ac=ac, es=es, at=at, pd=pd)
+
+
+def _earned_day(
+    cumulative: Sequence[Decimal],
+    first_week: int,
+    ev: Decimal,
+    owners: Sequence[_Owner],
+    origin: date,
+) -> Decimal | None:
+    """When the plan reached ``ev``, in days from ``origin``: Lipke's ES with days as the
+    periods inside the week where it happens (weeks alone would assume the week's PV accrues
+    evenly over seven days, weekends included). None when EV is not above zero or not
+    reached by the weekly curve (unscheduled budget); the caller then uses whole weeks."""
+    if ev <= 0 or not cumulative or cumulative[-1] < ev:
+        return None
+    week = bisect_left(cumulative, ev)
+    reached = cumulative[week - 1] if week else _ZERO  # PV by the end of the week before
+    first = origin + timedelta(days=7 * (first_week + week))
+    last, eve = first + timedelta(days=6), first - timedelta(days=1)
+    active = [(b, span) for b, span in owners if span[0] <= last and span[1] >= first]
+    # PV of the nodes not accruing this week stays at ``reached`` less the active ones' share.
+    base = reached - sum((_pv_at(b, span, eve) for b, span in active), _ZERO)
+    previous = reached
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        now = base + sum((_pv_at(b, span, day) for b, span in active), _ZERO)
+        if now >= ev and now > previous:
+            return Decimal(7 * (first_week + week) + offset) + (ev - previous) / (now - previous)
+        previous = now
+    return None
 
 
 def _series(
