@@ -196,3 +196,25 @@ def test_receipt_download_needs_budget_view_or_being_the_submitter(
         assert _client(fin["money"]).get(url).status_code == 200
         assert _client(fin["viewer"]).get(url).status_code == 403
         assert _client(UserFactory()).get(url).status_code == 404
+
+
+def test_expense_rejected_on_the_page_needs_a_reason(fin: dict[str, Any]) -> None:
+    """The finance manager rejects a waiting expense with a reason shown next to it; without
+    a reason it stays submitted."""
+    expense = services.expense_create(
+        actor=fin["dev"],
+        project=fin["project"],
+        category="other",
+        amount="40",
+        currency="CNY",
+        day=date(2025, 1, 7),
+    )
+    client = _client(fin["money"])
+    url = f"/p/FIN/cost/expenses/{expense.pk}/decide/"
+    client.post(url, {"decision": "reject", "reason": " "})
+    expense.refresh_from_db()
+    assert expense.status == "submitted"
+    client.post(url, {"decision": "reject", "reason": "Not a project cost"})
+    expense.refresh_from_db()
+    assert (expense.status, expense.reason) == ("rejected", "Not a project cost")
+    assert "Not a project cost" in client.get("/p/FIN/cost/").content.decode()
