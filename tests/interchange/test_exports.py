@@ -67,38 +67,47 @@ import json, sys
 import jpype, jpype.imports, mpxj  # mpxj puts its jars on the class path
 jpype.startJVM()
 from org.mpxj.reader import UniversalProjectReader
-project = UniversalProjectReader().read(sys.argv[1])
-out = []
-for t in project.getTasks():
-    if t.getUniqueID() == 0:
-        continue
-    out.append({
-        "name": str(t.getName()),
-        "level": int(t.getOutlineLevel()),
-        "parent": (
-            str(t.getParentTask().getName())
-            if t.getParentTask() is not None and t.getParentTask().getUniqueID() != 0
-            else None
-        ),
-        "milestone": bool(t.getMilestone()),
-        "start": str(t.getStart())[:10],
-        "finish": str(t.getFinish())[:10],
-        "percent": float(t.getPercentageComplete() or 0),
-        "constraint": str(t.getConstraintType()),
-        "preds": sorted(
-            [
-                str(r.getPredecessorTask().getName()),
-                str(r.getType()),
-                float(r.getLag().getDuration()),
-            ]
-            for r in t.getPredecessors()
-        ),
-    })
-print(json.dumps(out))
+reader = UniversalProjectReader()
+files = []
+for name in sys.argv[1:]:
+    project = reader.read(name)
+    out = []
+    for t in project.getTasks():
+        if t.getUniqueID() == 0:
+            continue
+        out.append({
+            "name": str(t.getName()),
+            "level": int(t.getOutlineLevel()),
+            "parent": (
+                str(t.getParentTask().getName())
+                if t.getParentTask() is not None and t.getParentTask().getUniqueID() != 0
+                else None
+            ),
+            "milestone": bool(t.getMilestone()),
+            "start": str(t.getStart())[:10],
+            "finish": str(t.getFinish())[:10],
+            "percent": float(t.getPercentageComplete() or 0),
+            "constraint": str(t.getConstraintType()),
+            "preds": sorted(
+                [
+                    str(r.getPredecessorTask().getName()),
+                    str(r.getType()),
+                    float(r.getLag().getDuration()),
+                ]
+                for r in t.getPredecessors()
+            ),
+        })
+    files.append(out)
+print(json.dumps(files))
 """
 
 
 def _mpxj_read(path: Path) -> list[dict[str, Any]]:
+    return _mpxj_read_all([path])[0]
+
+
+def _mpxj_read_all(paths: list[Path]) -> list[list[dict[str, Any]]]:
+    """What MPXJ reads in each file (one Java start for all of them)."""
     import json
     import sys
 
@@ -106,7 +115,7 @@ def _mpxj_read(path: Path) -> list[dict[str, Any]]:
     if shutil.which("java") is None:
         pytest.fail("java is missing: scripts/test.sh installs default-jre-headless")
     result = subprocess.run(
-        [sys.executable, "-c", _MPXJ_SCRIPT, str(path)],
+        [sys.executable, "-c", _MPXJ_SCRIPT, *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -265,3 +274,74 @@ def test_xlsx_export_has_a_typed_sheet_each_for_risks_evm_and_timesheets(planned
     assert entry["person"] == manager.username and entry["title"] == "Code"
     assert isinstance(entry["day"], datetime) and entry["day"].date() == date(2025, 3, 11)
     assert entry["hours"] == 7.5
+
+
+def _imported_samples(pmo: Any) -> list[Any]:
+    """Every importable sample of ../shared/data, imported into its own project."""
+    from tests.interchange.test_import_services import _IMPORTABLE
+
+    from keel.apps.interchange.services import import_preview
+
+    projects = []
+    for n, path in enumerate(_IMPORTABLE):
+        data = path.read_bytes()
+        key = f"S{chr(65 + n // 26)}{chr(65 + n % 26)}"
+        preview = import_preview(actor=pmo, data=data, project_key=key, portfolio=pmo.portfolio)
+        mapping = {"statuses": dict.fromkeys(preview.unknown_statuses, "done")}
+        result = import_commit(
+            actor=pmo, data=data, project_key=key, portfolio=pmo.portfolio, mapping=mapping
+        )
+        projects.append((path.name, result.project))
+    return projects
+
+
+def test_mpxj_reads_the_mspdi_export_of_every_sample(pmo: Any, tmp_path: Path) -> None:
+    projects = _imported_samples(pmo)
+    paths = []
+    for name, project in projects:
+        path = tmp_path / f"{name}.xml"
+        path.write_bytes(export_project(project, "mspdi"))
+        paths.append(path)
+    for (name, project), tasks in zip(projects, _mpxj_read_all(paths), strict=True):
+        rows = _rows(project)
+        assert [t["name"] for t in tasks] == [r.title for r in rows], name
+        for task, row in zip(tasks, rows, strict=True):
+            where = f"{name}: {row.title}"
+            assert task["level"] == row.outline_code.count(".") + 1, where
+            assert task["parent"] == (row.parent.title if row.parent else None), where
+            assert task["milestone"] == (row.type == "milestone"), where
+            assert task["start"] == row.early_start.date().isoformat(), where
+            assert task["finish"] == row.early_finish.date().isoformat(), where
+        links = Dependency.objects.filter(project=project)
+        assert sum(len(t["preds"]) for t in tasks) == links.count(), name
+
+
+def _sample_paths() -> list[Path]:
+    from tests.interchange.test_import_services import _IMPORTABLE
+
+    return _IMPORTABLE
+
+
+@pytest.mark.tj3
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _sample_paths(), ids=lambda p: p.name)
+def test_taskjuggler_schedules_the_tjp_export_of_every_sample(
+    pmo: Any, tmp_path: Path, path: Path
+) -> None:
+    from keel.apps.interchange.services import import_preview
+    from keel.interchange.tj3 import find_tj3
+
+    data = path.read_bytes()
+    options = {"actor": pmo, "data": data, "project_key": "TJP", "portfolio": pmo.portfolio}
+    unknown = import_preview(**options).unknown_statuses
+    project = import_commit(**options, mapping={"statuses": dict.fromkeys(unknown, "done")}).project
+    source = tmp_path / "plan.tjp"
+    source.write_bytes(export_project(project, "tjp"))
+    result = subprocess.run(
+        [find_tj3(), "--silent", "--no-color", "--output-dir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -79,6 +79,9 @@ def _week_lines(calendar: WorkingCalendar, indent: str) -> list[str]:
     return [f"{indent}workinghours {_DAYS[i]} {_hours(week[i])}" for i in range(7)]
 
 
+EMPTY_PLAN_TASK = "keel_start"
+
+
 def write_tjp(
     network: Network,
     *,
@@ -119,8 +122,16 @@ def write_tjp(
     """
     calendar = network.calendars[network.calendar]
     assert isinstance(calendar, WorkingCalendar)
-    first = network.start.replace(hour=0, minute=0)
-    last = first + horizon
+    begin = network.start.replace(hour=0, minute=0)
+    last = begin + horizon
+    # The project's frame also holds fixed dates before the plan's start (a constraint dated
+    # before the project start is legal in Microsoft Project; TaskJuggler refuses it outside).
+    fixed = [
+        t.constraint.date
+        for t in network.tasks
+        if t.constraint.date is not None and t.constraint.date < begin
+    ]
+    first = min(fixed).replace(hour=0, minute=0) if fixed else begin
     skipped: list[str] = []
     lines = [
         f"project keel {_quote(network.name or 'Keel plan')} {tj_date(first)} - {tj_date(last)} {{",
@@ -205,6 +216,14 @@ def write_tjp(
     for task in children[None]:
         emit(task, "")
     lines += anchors
+    if not network.tasks:
+        # TaskJuggler refuses a project without tasks: an empty plan gets one milestone at
+        # its start, so the file still schedules.
+        lines += [
+            f"task {EMPTY_PLAN_TASK} {_quote('Project start (the plan has no tasks)')} {{",
+            f"  start {tj_date(network.start)} milestone",
+            "}",
+        ]
     lines += [
         "",
         f"taskreport {REPORT_NAME} {_quote(REPORT_NAME)} {{",
