@@ -1,0 +1,641 @@
+"""Walk every web page of the site as each kind of caller (the web twin of the API route walk).
+
+Every URL pattern is found through the resolver, so a page added later is walked too: a
+pattern without a declaration in ROUTES, or with a path parameter the walk cannot fill, fails
+the walk by name. Each route declares who may GET it and who may POST to it; the expected answer
+for every caller is derived from the role matrix (ROLE_PERMISSIONS):
+
+- anonymous: the sign-in redirect (a bogus token for the token-read calendar feeds: 404);
+- an outsider, site staff, each project role, a portfolio PMO administrator: 200/redirect when
+  allowed, 404 on a project they are not in, 403 when their role lacks the permission;
+- never a 500; a refused POST leaves every row of every table as it was, an allowed one with
+  its minimal body changes something (so the bodies are proven to work);
+- a page never offers a POST control (a form, an hx-post) to a caller whom that POST refuses,
+  and no page shows the walked project's data to someone outside it.
+
+Each call runs in a savepoint that is rolled back, so every call sees the same world.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from tests.factories import MembershipFactory, PortfolioMembershipFactory, UserFactory
+from tests.web.walk_world import build_world, changed_tables, fingerprint
+
+from keel.apps.interchange.services import feed_token_create
+from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
+from keel.apps.projects.models import Role
+from keel.apps.work.models import WorkflowStatus
+
+pytestmark = pytest.mark.django_db
+
+P = Permission
+
+# Parts of the site with walks of their own, or not Keel's pages.
+SKIPPED_PREFIXES = {
+    "admin/": "Django's admin site, for site staff only",
+    "api/v1/": "the REST API, walked by tests/api/test_route_walk.py",
+}
+
+
+# --- callers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls: anonymous, signed in with no role, site staff, a project role, or a PMO
+    administrator of the walked project's portfolio."""
+
+    name: str
+    role: Role | None = None
+    signed_in: bool = True
+    staff: bool = False
+    portfolio_admin: bool = False
+
+    @property
+    def perms(self) -> frozenset[Permission]:
+        if self.portfolio_admin:
+            return ROLE_PERMISSIONS[Role.PMO_ADMIN]
+        return ROLE_PERMISSIONS[self.role] if self.role else frozenset()
+
+    @property
+    def member(self) -> bool:
+        return bool(self.perms)
+
+
+CALLERS = [
+    Caller("anonymous", signed_in=False),
+    Caller("outsider"),
+    Caller("staff", staff=True),
+    Caller("portfolio_admin", portfolio_admin=True),
+    *(Caller(role.value, role=role) for role in ROLE_PERMISSIONS),
+]
+UPLOADER = "project_manager"  # whose session holds the walked import upload
+
+
+# --- expectations ---------------------------------------------------------------------------
+# A rule maps a caller to what it should get: "ok" (2xx or a redirect, not to sign-in),
+# "login" (redirect to sign-in), "soft" (refused with a message: 2xx/3xx/400, nothing changed),
+# "403", "404", "405"; alternatives are separated by "|".
+
+Rule = Callable[[Caller], str]
+
+
+def public(c: Caller) -> str:
+    return "ok"
+
+
+def signed_in(c: Caller) -> str:
+    return "ok" if c.signed_in else "login"
+
+
+def nobody(c: Caller) -> str:
+    """A method the view does not take (anonymous callers may be sent to sign in first)."""
+    return "405" if c.signed_in else "login|405"
+
+
+def not_found(c: Caller) -> str:
+    """Someone else's object (a timesheet, a feed token, an upload): nobody else finds it."""
+    return "404" if c.signed_in else "login|405"
+
+
+def project(perm: Permission, refused: str = "403") -> Rule:
+    """A page of the walked project that needs ``perm``."""
+
+    def rule(c: Caller) -> str:
+        if not c.signed_in:
+            return "login"
+        if not c.member:
+            return "404"
+        return "ok" if perm in c.perms else refused
+
+    return rule
+
+
+def pool_manager(c: Caller) -> str:
+    """Changing the resource pool: site staff and portfolio PMO administrators; others are told
+    why on the page they came from."""
+    if not c.signed_in:
+        return "login"
+    return "ok" if c.staff or c.portfolio_admin else "soft"
+
+
+def importer(c: Caller) -> str:
+    """The import form: for those who may import into some project or create one."""
+    if not c.signed_in:
+        return "login"
+    return "ok" if P.DATA_IMPORT in c.perms else "403"
+
+
+def uploader(c: Caller) -> str:
+    """An upload is kept in its uploader's session: nobody else finds it."""
+    if not c.signed_in:
+        return "login"
+    return "ok" if c.name == UPLOADER else "404"
+
+
+def project_creator(c: Caller) -> str:
+    """The new-project form refuses (with the form's error) a portfolio the caller may not
+    create projects in."""
+    if not c.signed_in:
+        return "login"
+    return "ok" if c.portfolio_admin else "soft"
+
+
+def feed(perm: Permission | None) -> Rule:
+    """Calendar feeds are read by calendar programs with the caller's own token."""
+
+    def rule(c: Caller) -> str:
+        if not c.signed_in:
+            return "404"
+        return "ok" if perm is None or perm in c.perms else "404"
+
+    return rule
+
+
+def portfolio_editor(c: Caller) -> str:
+    """Changing the walked portfolio: its PMO administrators; project members see the portfolio
+    (403), strangers do not (404)."""
+    if not c.signed_in:
+        return "login"
+    if c.portfolio_admin:
+        return "ok"
+    return "403" if c.member else "404"
+
+
+def token_read_only(c: Caller) -> str:
+    return "405"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who may GET the page and POST to it (None: the view treats POST like GET, so a POST must
+    change nothing), the POST's minimal body, and whether an allowed POST changes rows."""
+
+    get: Rule
+    post: Rule | None = None
+    body: Callable[[dict[str, Any]], dict[str, Any]] = lambda w: {}
+    changes: bool = True
+    # The walked object is someone else's, while the controls on pages act on the caller's own
+    # (their timesheets, their feed tokens): not checked as offered-but-refused controls.
+    owned: bool = False
+
+
+_CSV = "WBS,Title,Duration (days),Predecessors\n1,Walk design,3,\n2,Walk build,5,1FS\n"
+
+
+def _csv_upload(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "project": w["project"].key,
+        "format": "csv",
+        "file": SimpleUploadedFile("walk.csv", _CSV.encode(), content_type="text/csv"),
+    }
+
+
+ROUTES: dict[str, Route] = {
+    # --- the shell -------------------------------------------------------------------------
+    "keel-web:login": Route(
+        get=public, post=public, body=lambda w: {"username": "x", "password": "y"}, changes=False
+    ),
+    "keel-web:logout": Route(get=lambda c: "405", post=lambda c: "ok|login", changes=False),
+    "set_language": Route(
+        get=public, post=public, body=lambda w: {"language": "zh-hans"}, changes=False
+    ),
+    "keel-web:language-set": Route(
+        get=nobody, post=signed_in, body=lambda w: {"language": "zh-hans"}
+    ),
+    "keel-web:home": Route(get=signed_in),
+    "keel-web:portfolio": Route(get=signed_in),
+    "keel-web:project-create": Route(
+        get=signed_in,
+        post=project_creator,
+        body=lambda w: {
+            "key": "WALK",
+            "name": "Walk",
+            "portfolio": w["portfolio"].pk,
+            "template": "scrum",
+        },
+    ),
+    # --- a project's workspace ---------------------------------------------------------------
+    "keel-web:project-overview": Route(get=project(P.PROJECT_VIEW)),
+    "keel-web:project-plan": Route(get=project(P.ITEM_VIEW)),
+    "keel-web:plan-add": Route(
+        get=nobody, post=project(P.ITEM_CREATE), body=lambda w: {"title": "Walk task"}
+    ),
+    "keel-web:plan-row": Route(
+        get=project(P.ITEM_VIEW),
+        post=project(P.ITEM_EDIT),
+        body=lambda w: {"title": "Renamed", "version": w["item"].version},
+    ),
+    "keel-web:plan-row-edit": Route(get=project(P.ITEM_EDIT)),
+    "keel-web:plan-move": Route(
+        get=nobody,
+        post=project(P.ITEM_EDIT),
+        body=lambda w: {"before": w["sibling"].key, "version": w["item"].version},
+    ),
+    "keel-web:plan-structure": Route(get=nobody, post=project(P.ITEM_EDIT)),
+    "keel-web:item-detail": Route(
+        get=project(P.ITEM_VIEW),
+        post=project(P.ITEM_EDIT),
+        body=lambda w: {"title": "Renamed", "version": w["item"].version},
+    ),
+    "keel-web:item-comment": Route(
+        get=nobody, post=project(P.COMMENT_CREATE), body=lambda w: {"body": "Walked."}
+    ),
+    "keel-web:item-dependency-add": Route(
+        get=nobody,
+        post=project(P.DEPENDENCY_EDIT),
+        body=lambda w: {"predecessor": w["other"].key},
+    ),
+    "keel-web:item-dependency-remove": Route(get=nobody, post=project(P.DEPENDENCY_EDIT)),
+    "keel-web:project-members": Route(get=project(P.MEMBER_VIEW)),
+    "keel-web:member-add": Route(
+        get=nobody,
+        post=project(P.MEMBER_MANAGE),
+        body=lambda w: {"username": "newbie", "role": "viewer"},
+    ),
+    "keel-web:member-change": Route(
+        get=nobody, post=project(P.MEMBER_MANAGE), body=lambda w: {"role": "viewer"}
+    ),
+    "keel-web:project-settings": Route(
+        get=project(P.WORKFLOW_EDIT),
+        post=project(P.WORKFLOW_EDIT),
+        body=lambda w: {"action": "status-add", "name": "QA"},
+    ),
+    "keel-web:project-gantt": Route(get=project(P.ITEM_VIEW)),
+    "keel-web:project-board": Route(get=project(P.ITEM_VIEW)),
+    "keel-web:board-move": Route(
+        get=nobody,
+        post=project(P.ITEM_TRANSITION),
+        body=lambda w: {"item": w["item"].key, "to_status": w["selected"].pk},
+    ),
+    # --- resources ---------------------------------------------------------------------------
+    "keel-web:resources": Route(
+        get=signed_in, post=pool_manager, body=lambda w: {"name": "Walker", "kind": "person"}
+    ),
+    "keel-web:resource-skills": Route(get=signed_in),
+    "keel-web:resource-heatmap": Route(get=signed_in),
+    "keel-web:resource-heatmap-cell": Route(get=signed_in),
+    # Levelling the walked portfolio's projects together (the world has nothing to move).
+    "keel-web:resource-levelling": Route(
+        get=signed_in,
+        post=portfolio_editor,
+        body=lambda w: {"portfolio": w["portfolio"].pk},
+        changes=False,
+    ),
+    "keel-web:resource-detail": Route(
+        get=signed_in,
+        post=pool_manager,
+        body=lambda w: {"op": "leave", "start": "2026-08-03", "finish": "2026-08-07"},
+    ),
+    "keel-web:project-resources": Route(
+        get=project(P.ITEM_VIEW),
+        post=project(P.RESOURCE_ASSIGN),
+        body=lambda w: {
+            "op": "request",
+            "resource": w["resource"].pk,
+            "start": "2026-10-01",
+            "finish": "2026-10-30",
+            "hours": "40",
+        },
+    ),
+    "keel-web:item-assignments": Route(
+        get=nobody,
+        post=project(P.RESOURCE_ASSIGN),
+        body=lambda w: {"op": "add", "resource": w["spare_resource"].pk, "units": "0.5"},
+    ),
+    # --- finance -----------------------------------------------------------------------------
+    "keel-web:timesheet": Route(get=signed_in),
+    "keel-web:timesheet-cell": Route(
+        get=nobody,
+        post=project(P.TIME_LOG),
+        body=lambda w: {"item": w["item"].pk, "day": "2025-02-03", "hours": "2"},
+    ),
+    "keel-web:timesheet-submit": Route(get=nobody, post=not_found, owned=True),
+    "keel-web:timesheet-approvals": Route(get=signed_in),
+    "keel-web:timesheet-decide": Route(
+        get=nobody, post=project(P.TIMESHEET_APPROVE), body=lambda w: {"decision": "approve"}
+    ),
+    "keel-web:time-log": Route(
+        get=nobody, post=project(P.TIME_LOG), body=lambda w: {"day": "2025-02-03", "hours": "2"}
+    ),
+    "keel-web:portfolio-evm": Route(get=signed_in),
+    "keel-web:cost": Route(get=project(P.BUDGET_VIEW)),
+    "keel-web:budget-change": Route(
+        get=nobody,
+        post=project(P.BUDGET_EDIT),
+        body=lambda w: {"category": "labour", "amount": "1000", "reason": "Walk"},
+    ),
+    "keel-web:exchange-rate-set": Route(
+        get=nobody,
+        post=project(P.BUDGET_EDIT),
+        body=lambda w: {"currency": "EUR", "rate": "7.8", "effective": "2025-01-01"},
+    ),
+    "keel-web:expense-create": Route(
+        get=nobody,
+        post=project(P.EXPENSE_CREATE),
+        body=lambda w: {
+            "category": "equipment",
+            "amount": "300",
+            "currency": "CNY",
+            "day": "2025-01-08",
+        },
+    ),
+    "keel-web:material-use-record": Route(
+        get=nobody,
+        post=project(P.EXPENSE_CREATE),
+        body=lambda w: {
+            "item": w["other"].key,
+            "resource": w["material"].pk,
+            "day": "2025-01-08",
+            "quantity": "3",
+        },
+    ),
+    "keel-web:expense-receipt": Route(get=project(P.BUDGET_VIEW)),
+    "keel-web:expense-decide": Route(
+        get=nobody, post=project(P.EXPENSE_APPROVE), body=lambda w: {"decision": "approve"}
+    ),
+    # --- risk ----------------------------------------------------------------------------------
+    "keel-web:risks": Route(get=project(P.RISK_VIEW)),
+    "keel-web:risk-create": Route(
+        get=nobody,
+        post=project(P.RISK_EDIT),
+        body=lambda w: {"title": "Walk", "probability": "2", "impact": "3"},
+    ),
+    "keel-web:risk-simulation": Route(
+        get=project(P.RISK_VIEW),
+        post=project(P.RISK_EDIT),
+        body=lambda w: {
+            "op": "estimate",
+            "item": w["other"].key,
+            "duration_min": "1",
+            "duration_likely": "2",
+            "duration_max": "4",
+        },
+    ),
+    "keel-web:risk-simulation-run": Route(get=project(P.RISK_VIEW)),
+    "keel-web:risk-detail": Route(
+        get=project(P.RISK_VIEW),
+        post=project(P.RISK_EDIT),
+        body=lambda w: {"op": "review", "notes": "Walked"},
+    ),
+    "keel-web:raid": Route(
+        get=project(P.RISK_VIEW),
+        post=project(P.RISK_EDIT),
+        body=lambda w: {"kind": "issue", "title": "Walk"},
+    ),
+    "keel-web:changes": Route(
+        get=project(P.PROJECT_VIEW),
+        post=project(P.CHANGE_CREATE),
+        body=lambda w: {"op": "create", "title": "Walk change"},
+    ),
+    # --- import, export, calendar feeds ---------------------------------------------------------
+    "keel-web:import": Route(get=importer, post=importer, body=_csv_upload, changes=False),
+    "keel-web:import-template": Route(get=signed_in, post=lambda c: "405"),
+    "keel-web:import-preview": Route(get=uploader, post=uploader),
+    "keel-web:project-data": Route(get=project(P.DATA_EXPORT), post=lambda c: "405"),
+    "keel-web:project-export": Route(get=project(P.DATA_EXPORT), post=lambda c: "405"),
+    "keel-web:feeds": Route(get=signed_in, post=signed_in, body=lambda w: {"name": "Walk"}),
+    "keel-web:feed-revoke": Route(get=lambda c: "405", post=not_found, owned=True),
+    "keel-web:feed-all": Route(get=feed(None), post=token_read_only),
+    "keel-web:feed-project": Route(get=feed(P.ITEM_VIEW), post=token_read_only),
+}
+
+# Path parameters: by name, from the world (``token`` and ``upload_id`` are the caller's own),
+# with per-route values where one name means different things.
+PARAMS_BY_ROUTE: dict[str, dict[str, Any]] = {
+    "keel-web:plan-structure": {"action": "indent"},
+    "keel-web:project-export": {"fmt": "csv"},
+}
+
+
+# --- the URL map --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # namespaced, like keel-web:project-plan
+    template: str  # like p/{key}/plan/
+    params: tuple[str, ...]
+
+
+_PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def site_patterns() -> list[Pattern]:
+    """Every URL pattern of the site, found through the resolver, less SKIPPED_PREFIXES."""
+    found: list[Pattern] = []
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if any(route.startswith(skipped) for skipped in SKIPPED_PREFIXES):
+                continue
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or ""
+                walk(entry, route, f"{namespace}:{inner}".strip(":") if inner else namespace)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"the URL pattern {route!r} has no name"
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                params = tuple(m["name"] for m in _PARAM.finditer(route))
+                found.append(Pattern(name, _PARAM.sub(r"{\g<name>}", route), params))
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def test_every_page_is_declared():
+    """Every pattern has a declaration in ROUTES and every path parameter a value; no stale
+    declarations."""
+    patterns = site_patterns()
+    names = [p.name for p in patterns]
+    assert len(names) == len(set(names)), "two URL patterns share a name"
+    missing = sorted(set(names) - set(ROUTES))
+    stale = sorted(set(ROUTES) - set(names))
+    assert not missing, f"pages without a declaration in ROUTES: {missing}"
+    assert not stale, f"declared pages that no longer exist: {stale}"
+
+
+# --- the walk ----------------------------------------------------------------------------------
+
+
+def _clients(world: dict[str, Any], caller: Caller) -> tuple[Client, str]:
+    """The caller's client and calendar feed token; also the uploader's import upload."""
+    project = world["project"]
+    client = Client()
+    raw = "not-a-feed-token"
+    person = None
+    if caller.signed_in:
+        person = UserFactory(username=f"as-{caller.name}", is_staff=caller.staff)
+        if caller.role:
+            MembershipFactory(project=project, user=person, role=caller.role)
+        if caller.portfolio_admin:
+            PortfolioMembershipFactory(portfolio=project.portfolio, user=person, role="pmo_admin")
+        client.force_login(person)
+        _token, raw = feed_token_create(actor=person, name="Walker's calendar")
+    # The walked upload belongs to the project manager's session.
+    if caller.name == UPLOADER:
+        up_client = client
+    else:
+        up = UserFactory(username="uploader")
+        MembershipFactory(project=project, user=up, role=Role.PROJECT_MANAGER)
+        up_client = Client()
+        up_client.force_login(up)
+    answer = up_client.post("/import/", _csv_upload(world))
+    assert answer.status_code == 302, answer.content[:300]
+    world["params"]["upload_id"] = answer["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return client, raw
+
+
+def _url(pattern: Pattern, params: dict[str, Any]) -> str:
+    values = {**params, **PARAMS_BY_ROUTE.get(pattern.name, {})}
+    unknown = [p for p in pattern.params if p not in values]
+    assert not unknown, (
+        f"{pattern.name}: the walk has no value for {unknown}; add one to the world "
+        "(tests/web/walk_world.py) or to PARAMS_BY_ROUTE"
+    )
+    return "/" + pattern.template.format(**{p: values[p] for p in pattern.params})
+
+
+def _call(client: Client, method: str, url: str, body: dict[str, Any]) -> tuple[Any, list[str]]:
+    """One request in a rolled-back savepoint; the tables it changed; cookies kept as before
+    (signing out or choosing a language must not change the next call)."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        before = fingerprint()
+        response = client.get(url) if method == "GET" else client.post(url, body)
+        changed = changed_tables(before, fingerprint())
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response, changed
+
+
+def _matches(want: str, response: Any) -> bool:
+    code = response.status_code
+    for option in want.split("|"):
+        if option == "login":
+            if code == 302 and urlsplit(response["Location"]).path == "/login/":
+                return True
+        elif option == "ok":
+            to_login = code == 302 and urlsplit(response["Location"]).path == "/login/"
+            if (200 <= code < 400) and not to_login:
+                return True
+        elif option == "soft":
+            if code in (200, 302, 400):
+                return True
+        elif str(code) == option:
+            return True
+    return False
+
+
+_FORM = re.compile(r"<form\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_HX = re.compile(r"""\bhx-(?:post|put|patch|delete)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def post_targets(html: str, page: str) -> set[str]:
+    """The URLs a page's forms (method post) and hx-post/put/patch/delete controls send to."""
+    targets = set()
+    for form in _FORM.finditer(html):
+        attrs = {m[1].lower(): m[2] if m[2] is not None else m[3] for m in _ATTR.finditer(form[1])}
+        if attrs.get("method", "get").lower() == "post":
+            targets.add(attrs.get("action") or page)
+    for hx in _HX.finditer(html):
+        targets.add(hx[1] if hx[1] is not None else hx[2])
+    return {t.replace("&amp;", "&") for t in targets if not t.startswith(("{", "$"))}
+
+
+def _offered_but_refused(html: str, page: str, caller: Caller) -> list[str]:
+    found = []
+    for target in sorted(post_targets(html, page)):
+        path = urlsplit(target).path
+        if not path.startswith("/"):
+            continue
+        try:
+            match = resolve(path)
+        except Resolver404:
+            found.append(f"{page} posts to {target}, which is no page")
+            continue
+        route = ROUTES.get(match.view_name)
+        if route and route.owned:
+            continue
+        rule = route.post if route else None
+        want = rule(caller) if rule else "405"
+        if "ok" not in want.split("|"):
+            found.append(f"{page} offers a POST to {target} ({match.view_name}), refused: {want}")
+    return found
+
+
+def _leaks(world: dict[str, Any]) -> list[str]:
+    """Text only someone inside the walked project may see."""
+    return [
+        world["project"].name,
+        world["item"].title,
+        world["other"].title,
+        world["risk"].title,
+        "First remark.",
+        f"{world['project'].key}-{world['item'].number}",
+    ]
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=[c.name for c in CALLERS])
+def test_walk_every_page(caller: Caller):
+    """GET every page and POST to every one as ``caller``: the answer the rule declares, never
+    a 500, nothing changed by a refused POST, no refused control offered, no data leaked."""
+    world = build_world()
+    world["selected"] = WorkflowStatus.objects.get(
+        workflow__project=world["project"], key="selected"
+    )
+    client, feed_token = _clients(world, caller)
+    params = {**world["params"], "token": feed_token}
+    leaks = _leaks(world)
+    failures: list[str] = []
+    for pattern in site_patterns():
+        route = ROUTES[pattern.name]
+        url = _url(pattern, params)
+        # GET
+        response, changed = _call(client, "GET", url, {})
+        want = route.get(caller)
+        if not _matches(want, response):
+            failures.append(f"GET {url} ({pattern.name}): want {want}, got {response.status_code}")
+        if changed:
+            failures.append(f"GET {url} ({pattern.name}) changed {changed}")
+        html = ""
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            html = response.content.decode(errors="replace")
+        if html and caller.signed_in:
+            failures += [f"{caller.name}: {f}" for f in _offered_but_refused(html, url, caller)]
+        if html and not caller.member:
+            shown = [text for text in leaks if text in html]
+            if shown:
+                failures.append(f"GET {url} ({pattern.name}) shows {shown} to a non-member")
+        # POST
+        want = route.post(caller) if route.post else None
+        response, changed = _call(client, "POST", url, route.body(world))
+        code = response.status_code
+        if want is None:
+            # The view treats a POST like a GET: it must change nothing and not fail.
+            if code >= 500 or changed:
+                failures.append(f"POST {url} ({pattern.name}): {code}, changed {changed}")
+            continue
+        if not _matches(want, response):
+            detail = response.content[:160].decode(errors="replace") if code != 302 else ""
+            failures.append(f"POST {url} ({pattern.name}): want {want}, got {code} {detail}")
+        allowed = "ok" in want.split("|")
+        if changed and not allowed:
+            failures.append(f"POST {url} ({pattern.name}) refused but changed {changed}")
+        if allowed and route.changes and not changed:
+            failures.append(f"POST {url} ({pattern.name}) allowed but changed nothing ({code})")
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,118 @@
+"""The world the web route walk (tests/web/test_web_walk.py) runs in, and its database fingerprint.
+
+One project (ERP, scrum, inside a program) with a small WBS, a dependency, a comment, a
+spare member, and every area's objects, built by the same ``world_extend`` functions the API
+walk uses (tests/api/walk/<area>.py): a baseline, a resource with leave, a rate, a skill and an
+assignment, a resource request, a budget, a submitted timesheet, an expense with a receipt, a
+material resource, a risk, RAID rows, a submitted change request, an estimate, a finished
+simulation run and the project manager's feed token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from tests.api.walk import AREAS
+from tests.factories import (
+    MembershipFactory,
+    PortfolioMembershipFactory,
+    ProgramFactory,
+    ProjectFactory,
+    UserFactory,
+    item_create,
+)
+
+from keel.apps.projects.models import Role
+from keel.apps.work import services as work
+
+# Tables that change on every request whatever it does, and are no project data.
+_NOISE_TABLES = {"django_session"}
+# Columns written as a side effect of being used (a sign-in, a feed read), not by a change.
+_NOISE_COLUMNS = {("auth_user", "last_login"), ("interchange_feedtoken", "last_used_at")}
+
+
+def build_world() -> dict[str, Any]:
+    """The walked project and its objects; ``world["params"]`` fills the URL parameters."""
+    program = ProgramFactory()
+    project = ProjectFactory(
+        key="ERP", methodology="scrum", portfolio=program.portfolio, program=program
+    )
+    pm = project.manager
+    parent = item_create(project, "Phase")
+    sibling = item_create(project, "First step", parent=parent)
+    item = item_create(project, "Second step", parent=parent)
+    other = item_create(project, "Elsewhere")
+    dependency = work.dependency_create(actor=pm, predecessor=sibling, successor=item)
+    comment = work.comment_create(actor=pm, item=item, body="First remark.")
+    spare = UserFactory(username="spare")
+    spare_membership = MembershipFactory(project=project, user=spare, role=Role.MEMBER)
+    PortfolioMembershipFactory(portfolio=program.portfolio, user=spare, role="viewer")
+    UserFactory(username="newbie")
+    project.refresh_from_db()
+    for row in (item, sibling, other, dependency):
+        row.refresh_from_db()
+    world: dict[str, Any] = {
+        "program": program,
+        "portfolio": program.portfolio,
+        "project": project,
+        "item": item,
+        "sibling": sibling,
+        "other": other,
+        "dependency": dependency,
+        "comment": comment,
+        "params": {
+            "key": project.key,
+            "item_key": item.key,
+            "item_id": item.pk,
+            "dependency_id": dependency.pk,
+            "membership_id": spare_membership.pk,
+        },
+    }
+    for area in AREAS:
+        importlib.import_module(f"tests.api.walk.{area}").world_extend(world)
+    params = world["params"]
+    # The web pages name some of those objects under other parameter names.
+    params["sheet_id"] = params["timesheet_id"]
+    params["token_id"] = params["feed_token_id"]
+    for row in (world["item"], world["other"]):
+        row.refresh_from_db()
+    return world
+
+
+def _tables() -> list[tuple[str, list[str]]]:
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.proxy or not meta.managed or meta.db_table in _NOISE_TABLES:
+            continue
+        columns = [
+            f.column
+            for f in meta.concrete_fields
+            if (meta.db_table, f.column) not in _NOISE_COLUMNS
+            and not isinstance(f, models.BinaryField)
+        ]
+        found.append((meta.db_table, columns))
+    return sorted(found)
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest of every row of every table (less the noise above), per table."""
+    from django.db import connection
+
+    digests = {}
+    with connection.cursor() as cursor:
+        for table, columns in _tables():
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            digests[table] = hashlib.sha1("\n".join(rows).encode()).hexdigest()  # noqa: S324
+    return digests
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The tables whose rows differ between two fingerprints."""
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
