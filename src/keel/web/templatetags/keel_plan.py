@@ -7,6 +7,7 @@ per request and every value is escaped.
 
 from __future__ import annotations
 
+from html import escape  # the standard library's: same characters as Django's, less overhead
 from typing import Any
 
 from django import template
@@ -14,7 +15,6 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ class _Urls:
         }
         self.add = reverse("keel-web:plan-add", args=[project_key])
         # Words every row repeats, translated once.
-        self.types = {value: escape(label) for value, label in ItemType.choices}
+        self.types = {value: escape(str(label)) for value, label in ItemType.choices}
         self.words = {
             name: escape(text)
             for name, text in (
@@ -57,6 +57,10 @@ class _Urls:
             )
         }
         self.done = _("%(value)s%% done")
+        # Plans repeat a few hundred days and a few durations: each is formatted once.
+        self.zone = timezone.get_current_timezone()
+        self.dates: dict[Any, str] = {}
+        self.numbers: dict[Any, str] = {}
 
     def of(self, name: str, key: str) -> str:
         head, tail = self.parts[name]
@@ -67,14 +71,23 @@ class _Urls:
         return f"{head}{key}{tail}"
 
 
-def _date(moment: Any) -> str:
+def _date(moment: Any, urls: _Urls) -> str:
     if moment is None:
         return "—"
-    return escape(date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT"))
+    day = moment.astimezone(urls.zone).date()
+    text = urls.dates.get(day)
+    if text is None:
+        text = urls.dates[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
+    return text
 
 
-def _number(value: Any) -> str:
-    return "—" if value is None else escape(floatformat(value, "-2"))
+def _number(value: Any, urls: _Urls) -> str:
+    if value is None:
+        return "—"
+    text = urls.numbers.get(value)
+    if text is None:
+        text = urls.numbers[value] = escape(floatformat(value, "-2"))
+    return text
 
 
 def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: bool) -> str:
@@ -95,9 +108,10 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
             f' data-outdent-url="{urls.action("outdent", key)}"'
             f' data-move-url="{urls.of("plan-move", key)}"'
         )
-    assignee = item.assignee
+    # A full plan hands over its rows' statuses and people (see views.plan._rows).
+    assignee = item.plan_person if hasattr(item, "plan_person") else item.assignee
     who = escape(assignee.get_full_name() or assignee.username) if assignee else "—"
-    status = item.status
+    status = getattr(item, "plan_status", None) or item.status
     progress = int(item.progress or 0)
     words = urls.words
     critical = (
@@ -114,10 +128,10 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
         f'<td><span class="status status-{escape(status.category)}">{escape(status.name)}'
         "</span></td>",
         f"<td>{who}</td>",
-        f'<td class="date">{_date(item.early_start)}</td>',
-        f'<td class="date">{_date(item.early_finish)}</td>',
-        f'<td class="num">{_number(item.duration_days)}</td>',
-        f'<td class="num">{_number(item.estimate_hours)}</td>',
+        f'<td class="date">{_date(item.early_start, urls)}</td>',
+        f'<td class="date">{_date(item.early_finish, urls)}</td>',
+        f'<td class="num">{_number(item.duration_days, urls)}</td>',
+        f'<td class="num">{_number(item.estimate_hours, urls)}</td>',
         f'<td><span class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" '
         f'aria-valuenow="{progress}" title="{escape(urls.done % {"value": progress})}">'
         f'<span class="bar" style="width: {progress}%"></span></span> '

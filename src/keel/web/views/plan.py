@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from keel.apps.accounts.models import User
 from keel.apps.projects.access import Permission, access_project, project_permissions
 from keel.apps.projects.models import Project
 from keel.apps.projects.selectors import membership_list
@@ -24,21 +25,34 @@ __all__ = ["plan", "plan_add", "plan_move", "plan_row", "plan_row_edit", "plan_s
 
 
 def _rows(project: Project) -> list[WorkItem]:
-    """The WBS in outline order, each item told its depth and whether it has children."""
-    # The row shows its status and assignee only: no labels, reporter or parent to load (the
-    # per-item label prefetch alone costs more than the rest of a 2,000-row page).
+    """The WBS in outline order, each item told its depth, whether it has children, and its
+    status and assignee (``plan_status``, ``plan_person``)."""
+    # Only the row's own columns, and statuses and people looked up once each: whole rows with
+    # joined objects and the labels prefetch cost more than the rest of a 2,000-row page.
     items = list(
         selectors.work_item_list(project)
         .prefetch_related(None)
         .select_related(None)
-        .select_related("status", "assignee")
-        .defer("description")
-    )
+        .only(
+            "id", "number", "title", "type", "outline_code", "parent_id", "version",
+            "is_critical", "early_start", "early_finish", "duration_days", "estimate_hours",
+            "progress", "status_id", "assignee_id",
+        )
+    )  # fmt: skip
+    statuses = {s.pk: s for s in selectors.workflow_statuses(project)}
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={i.assignee_id for i in items if i.assignee_id}).only(
+            "id", "username", "first_name", "last_name"
+        )
+    }
     parents = {i.parent_id for i in items if i.parent_id}
     for item in items:
         item.project = project
         item.depth = item.outline_code.count(".")
         item.is_summary = item.pk in parents
+        item.plan_status = statuses.get(item.status_id)
+        item.plan_person = people.get(item.assignee_id) if item.assignee_id else None
     return items
 
 
