@@ -140,3 +140,42 @@ def test_started_work_never_moves(staff, planned):
     assert running.early_start.date() == date(2026, 3, 2)
     assert fresh.early_start >= running.early_finish
     assert not plan.unresolved
+
+
+def test_portfolio_levelling_page_previews_then_applies(staff, planned):
+    """A PMO administrator previews the portfolio's levelling on the web page and applies it;
+    a project manager sees no portfolio to level and gets a 403 when naming it."""
+    from django.test import Client
+
+    other = ProjectFactory(key="OPS", portfolio=planned.portfolio)
+    other.start_date = date(2026, 3, 2)
+    other.save(update_fields=["start_date"])
+    ana = services.resource_create(actor=staff, name="Ana", kind="person")
+    pmo = UserFactory()
+    PortfolioMembershipFactory(portfolio=planned.portfolio, user=pmo, role="pmo_admin")
+    for project in (planned, other):
+        item = item_create(
+            project, "Work", duration_days=Decimal(2), planned_start=date(2026, 3, 2)
+        )
+        services.assignment_create(actor=pmo, item=item, resource=ana)
+        schedule_store(project)
+    client = Client()
+    client.force_login(pmo)
+    url = "/resources/levelling/"
+    assert planned.portfolio.name in client.get(url).content.decode()
+    page = client.get(f"{url}?portfolio={planned.portfolio.pk}&preview=1").content.decode()
+    assert "Apply levelling" in page and "res-moves" in page
+    assert not LevellingDelay.objects.exists()
+    response = client.post(url, {"portfolio": planned.portfolio.pk})
+    assert response.status_code == 302
+    delay = LevellingDelay.objects.get()
+    delay.item.refresh_from_db()
+    assert delay.item.early_start.date() == date(2026, 3, 4)
+    manager = Client()
+    manager.force_login(planned.manager)
+    assert planned.portfolio.name not in manager.get(url).content.decode()
+    assert manager.post(url, {"portfolio": planned.portfolio.pk}).status_code == 403
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    assert stranger.get(f"{url}?portfolio={planned.portfolio.pk}").status_code == 404
+    assert LevellingDelay.objects.count() == 1

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("resources/", views.pool, name="resources"),
     path("resources/skills/", views.skills_matrix, name="resource-skills"),
     path("resources/heatmap/", views.heatmap, name="resource-heatmap"),
+    path("resources/levelling/", views.portfolio_levelling, name="resource-levelling"),
     path("resources/heatmap/<int:resource_id>/", views.heatmap_cell, name="resource-heatmap-cell"),
     path("resources/<int:resource_id>/", views.resource_detail, name="resource-detail"),
     path("p/<str:key>/resources/", views.project_resources, name="project-resources"),

@@ -22,11 +22,13 @@ from django.views.decorators.http import require_POST
 from keel.apps.accounts.models import Team
 from keel.apps.projects.access import (
     Permission,
+    access_portfolio,
     access_project,
+    portfolio_permissions,
     project_permissions,
     visible_projects_q,
 )
-from keel.apps.projects.models import Project
+from keel.apps.projects.models import Portfolio, Project
 from keel.apps.resources import levelling, selectors, services
 from keel.apps.resources.models import (
     LeaveKind,
@@ -391,3 +393,63 @@ def item_assignments(request: HttpRequest, key: str, item_key: str) -> HttpRespo
     except (KeelError, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("keel-web:item-detail", project.key, item.key)
+
+
+# --- cross-project (PMO) levelling ------------------------------------------------------------
+
+
+def _levellable_portfolios(user: Any) -> list[Portfolio]:
+    """The portfolios ``user`` may level: where they hold ``portfolio.edit``."""
+    return [
+        p
+        for p in Portfolio.objects.order_by("name")
+        if P.PORTFOLIO_EDIT in portfolio_permissions(user, p)
+    ]
+
+
+@login_required
+def portfolio_levelling(request: HttpRequest) -> HttpResponse:
+    """Level every project of a portfolio together: preview, then apply (PMO administrators).
+
+    Without a portfolio the page lists those the user may level; a stranger to the chosen
+    portfolio gets a 404, a member without ``portfolio.edit`` a 403.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = source.get("portfolio")
+    within_float = source.get("within_float") == "1"
+    portfolio = None
+    preview = None
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404("No such portfolio.")
+        portfolio = access_portfolio(request.user, int(chosen), P.PORTFOLIO_EDIT)
+        try:
+            if request.method == "POST":
+                plan = levelling.portfolio_levelling_apply(
+                    actor=request.user, portfolio=portfolio, within_float_only=within_float
+                )
+                messages.success(
+                    request, _("Levelling applied: %(n)s items moved.") % {"n": len(plan.moves)}
+                )
+                return redirect(f"{request.path}?portfolio={portfolio.pk}")
+            if request.GET.get("preview"):
+                preview = levelling.portfolio_levelling_preview(
+                    actor=request.user, portfolio=portfolio, within_float_only=within_float
+                )
+        except KeelError as exc:
+            messages.error(request, str(exc))
+    elif request.method == "POST":
+        raise Http404("No such portfolio.")
+    return render(
+        request,
+        "resources/levelling.html",
+        {
+            "portfolios": _levellable_portfolios(request.user),
+            "portfolio": portfolio,
+            "preview": preview,
+            "within_float": within_float,
+            "delays": LevellingDelay.objects.filter(item__project__portfolio=portfolio).count()
+            if portfolio
+            else 0,
+        },
+    )
