@@ -1,6 +1,7 @@
 """The Board tab: columns with WIP counts, swimlanes, moves through the workflow service."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -160,3 +161,18 @@ def test_queries_do_not_grow_with_cards(client, kanban):
     with CaptureQueriesContext(connection) as many:
         client.get(_url("KB", lanes="assignee"))
     assert len(many) == len(few)
+
+
+def test_card_text_is_escaped_and_moves_carry_the_csrf_token(client, kanban):
+    """A title with markup shows as text on its card, and each card's move form posts the
+    page's CSRF token and lists every other column."""
+    item_create(kanban, '<img src=x onerror="alert(1)"> & more', assignee=kanban.manager)
+    client.force_login(kanban.manager)
+    html = client.get(_url("KB")).content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; more" in html
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w{32,}"', html)
+    card = html[html.index('data-key="KB-1"') : html.index("</li>", html.index('data-key="KB-1"'))]
+    own = WorkItem.objects.get(project=kanban, number=1).status_id
+    for s in WorkflowStatus.objects.filter(workflow__project=kanban):
+        assert (f'<option value="{s.pk}">' in card) == (s.pk != own), s.name

@@ -241,3 +241,14 @@ def test_query_count_does_not_grow_with_items(client, member_of, django_assert_m
     client.force_login(big.manager)
     b = _count_queries(client, big, django_assert_max_num_queries, 100)
     assert a == b
+
+
+def test_row_text_is_escaped(client, project):
+    """A title with markup shows as text in its plan row, with the assignee's name."""
+    item_create(project, '<script>alert("x")</script> & co', assignee=project.manager)
+    client.force_login(project.manager)
+    html = client.get(_url(project)).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+    name = project.manager.get_full_name() or project.manager.username
+    assert f"<td>{name}</td>" in html
