@@ -478,24 +478,24 @@ def evm_items(
     live plan and :func:`baseline_price` without one), progress from the items, actual cost
     from approved time and expenses. The project itself is the root (its key)."""
     root = prefix + project.key
-    items = list(
-        WorkItem.objects.filter(project=project)
-        .order_by("outline_sort", "number")
-        .values_list(
-            "pk", "number", "title", "parent_id", "progress", "early_start", "early_finish"
-        )
-    )
     plan: dict[int, tuple[Decimal, date | None, date | None]] = {}
     baseline = project.baselines.filter(is_current=True).first()
+    rows = WorkItem.objects.filter(project=project).order_by("outline_sort", "number")
+    fields = ("pk", "number", "title", "parent_id", "progress")
+    items: list[tuple[Any, ...]]
     if baseline is not None:
+        # The live dates are not needed: skip reading (and converting) them.
+        items = list(rows.values_list(*fields))
         for item_id, cost, start, finish in BaselineItem.objects.filter(
             baseline=baseline, item__isnull=False
         ).values_list("item_id", "cost", "start", "finish"):
             plan[item_id] = (cost or _ZERO, _day(start), _day(finish))
     else:
+        live = list(rows.values_list(*fields, "early_start", "early_finish"))
         prices = baseline_price(project)
-        for pk, _n, _t, _p, _pr, start, finish in items:
+        for pk, *_rest, start, finish in live:
             plan[pk] = (prices.get(pk, _ZERO), _day(start), _day(finish))
+        items = [row[:5] for row in live]
     costs = costs or actual_costs(project, status_date)
     out = [
         EvmItem(
@@ -506,7 +506,7 @@ def evm_items(
         )
     ]
     keys = {pk: f"{prefix}{project.key}-{number}" for pk, number, *_r in items}
-    for pk, _number, title, parent, progress, _s, _f in items:
+    for pk, _number, title, parent, progress in items:
         budget, start, finish = plan.get(pk, (_ZERO, None, None))
         dated = costs.by_item.get(pk, [])
         out.append(
