@@ -609,9 +609,22 @@ def _insert(model: Any, objs: list[Any]) -> None:
         f"({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
-    ]
+    # Most columns repeat a few values (empty texts, None, the project, the status, the same
+    # dates): each distinct value of a column is prepared once.
+    prepared: list[dict[Any, Any]] = [{} for _ in fields]
+    params = []
+    for obj in objs:
+        row = []
+        for column, cache in zip(fields, prepared, strict=True):
+            value = column.pre_save(obj, True)
+            try:
+                row.append(cache[value])
+            except KeyError:
+                cache[value] = column.get_db_prep_save(value, connection)
+                row.append(cache[value])
+            except TypeError:  # an unhashable value (a JSON dict or list)
+                row.append(column.get_db_prep_save(value, connection))
+        params.append(row)
     with connection.cursor() as cursor:
         for start in range(0, len(params), 2000):
             cursor.executemany(sql, params[start : start + 2000])
