@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from keel.apps.projects.access import visible_projects_q
 from keel.apps.projects.models import Project
@@ -245,7 +246,14 @@ def utilisation(
         "item__planned_start", "item__planned_finish", "item__project__key",
     )  # fmt: skip
     by_resource: dict[int, list[tuple[float, date, date, str]]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for rid, work, number, kind, days, hours, es, ef, ps, pf, key in work_rows:
+        if es is not None and ef is not None:  # the common case, as item_window reads it
+            by_resource[rid].append(
+                (float(work), es.astimezone(zone).date(), ef.astimezone(zone).date(),
+                 f"{key}-{number}")
+            )  # fmt: skip
+            continue
         first, last = item_window(
             SimpleNamespace(
                 type=kind, duration_days=days, estimate_hours=hours, early_start=es,
@@ -255,19 +263,28 @@ def utilisation(
         by_resource[rid].append((float(work), first, last, f"{key}-{number}"))
     base = lo.toordinal()
     span = (hi - lo).days + 1
-    # Which days each calendar works, shared by resources on the same calendar.
-    masks: dict[str, dict[int, bool]] = {}
+    slots = [(a.toordinal() - base, b.toordinal() - base + 1) for a, b in periods]
+    # Per calendar (shared by resources on the same one): which days of the window work, how
+    # many working days each period has, and a memo for days outside the window.
+    masks: dict[str, tuple[list[bool], list[int], dict[int, bool]]] = {}
     rows = []
     for resource in pool_rows:
         calendar = resource_calendar(resource, resource.leaves.all())
-        memo = masks.setdefault(calendar.name, {})
+        known = masks.get(calendar.name)
+        if known is None:
+            mask = [bool(calendar.working_periods(date.fromordinal(base + i))) for i in range(span)]
+            known = masks[calendar.name] = (mask, [sum(mask[a:b]) for a, b in slots], {})
+        mask, counts, memo = known
         per_day = float(resource.capacity * resource.max_units)
 
-        def works(day: int, cal: Any = calendar, memo: dict[int, bool] = memo) -> bool:
-            known = memo.get(day)
-            if known is None:
-                known = memo[day] = bool(cal.working_periods(date.fromordinal(day)))
-            return known
+        def works(day: int, cal: Any = calendar, mask: list[bool] = mask, memo: Any = memo) -> bool:
+            i = day - base
+            if 0 <= i < span:
+                return mask[i]
+            found = memo.get(day)
+            if found is None:
+                found = memo[day] = bool(cal.working_periods(date.fromordinal(day)))
+            return bool(found)
 
         load = [0.0] * span
         causes: dict[int, set[str]] = {}
@@ -287,23 +304,23 @@ def utilisation(
                     else:
                         found.add(key)
         cells = []
-        for p_start, p_end in periods:
-            cap = 0.0
+        for (p_start, p_end), (a, b), count in zip(periods, slots, counts, strict=True):
             total = 0.0
             over = False
             items: set[str] = set()
-            for day in range(p_start.toordinal(), p_end.toordinal() + 1):
-                day_cap = per_day if works(day) else 0.0
-                cap += day_cap
-                got = load[day - base]
+            for i in range(a, b):
+                got = load[i]
                 if got:
                     total += got
-                    items |= causes[day - base]
-                    if got > day_cap + 1e-6:
+                    items |= causes[i]
+                    if got > (per_day if mask[i] else 0.0) + 1e-6:
                         over = True
             cells.append(
-                Cell(p_start, p_end, round(cap, 2), round(total, 2), over, tuple(sorted(items)))
-            )
+                Cell(
+                    p_start, p_end, round(per_day * count, 2), round(total, 2), over,
+                    tuple(sorted(items)),
+                )
+            )  # fmt: skip
         rows.append(Row(resource, tuple(cells)))
     return Utilisation(start, end, period, tuple(periods), tuple(rows))
 
