@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from tests.factories import ProjectFactory, item_create
+from tests.factories import ProgramFactory, ProjectFactory, item_create
 
 from keel.apps.risk import selectors, services
 from keel.apps.risk.models import RiskChange, SimulationRun
@@ -72,6 +72,35 @@ def test_portfolio_heat_map_rolls_up_the_projects_the_viewer_may_see(project, me
     viewer = member_of(project, "viewer")
     assert "Portfolio risk heat map" in _client(viewer).get("/portfolio/").content.decode()
     assert _cells(_client(viewer).get("/portfolio/").content.decode()) == []
+
+
+def test_program_and_portfolio_roll_up_over_the_api_and_on_the_page(project, api):
+    program = ProgramFactory(portfolio=project.portfolio)
+    in_program = ProjectFactory(
+        key="CRM", name="CRM", manager=project.manager, portfolio=project.portfolio,
+        program=program,
+    )  # fmt: skip
+    elsewhere = ProjectFactory(key="WEB", name="Web", manager=project.manager)
+    _risk(project, "ERP risk", probability=2, impact=2)
+    services.risk_create(actor=project.manager, project=in_program, title="CRM risk",
+                         probability=5, impact=4)  # fmt: skip
+    services.risk_create(actor=project.manager, project=elsewhere, title="Web risk",
+                         probability=3, impact=3)  # fmt: skip
+    client = api(project.manager)
+    everything = client.get("/api/v1/portfolio/risks").json()["items"]
+    assert [(r["project"], r["key"], r["score"]) for r in everything] == [
+        ("CRM", "R-1", 20), ("WEB", "R-1", 9), ("ERP", "R-1", 4),
+    ]  # fmt: skip
+    by_program = client.get(f"/api/v1/portfolio/risks?program={program.pk}").json()["items"]
+    assert [r["title"] for r in by_program] == ["CRM risk"]
+    portfolio = project.portfolio.pk
+    heat = client.get(f"/api/v1/portfolio/risk-heatmap?portfolio={portfolio}").json()
+    assert heat["projects"] == ["CRM", "ERP"] and heat["open_count"] == 2
+    heat = client.get(f"/api/v1/portfolio/risk-heatmap?program={program.pk}").json()
+    assert heat["projects"] == ["CRM"] and heat["open_count"] == 1
+    html = _client(project.manager).get(f"/portfolio/?program={program.pk}").content.decode()
+    assert "Top risks across projects" in html
+    assert "CRM risk" in html and "Web risk" not in html and "ERP risk" not in html
 
 
 def test_burn_down_gives_total_exposure_at_the_end_of_each_day(project):

@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/projects/{key}/risk-heatmap"): (RISK_READ, P.RISK_VIEW),
     ("GET", "/projects/{key}/risk-burndown"): (RISK_READ, P.RISK_VIEW),
     ("GET", "/portfolio/risk-heatmap"): (USER, None),
+    ("GET", "/portfolio/risks"): (USER, None),
     ("GET", f"{CR}"): (PROJECT, P.PROJECT_VIEW),
     ("POST", f"{CR}"): (PROJECT, P.CHANGE_CREATE),
     ("GET", f"{CR}/{{change_key}}"): (PROJECT, P.PROJECT_VIEW),

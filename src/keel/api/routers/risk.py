@@ -43,6 +43,8 @@ from keel.api.schemas.risk import (
     RiskIn,
     RiskOut,
     RiskPatch,
+    RollupFilter,
+    RollupRiskOut,
     ScaleIn,
     ScaleOut,
     SimulationIn,
@@ -228,9 +230,20 @@ def burn_down(request: HttpRequest, key: str) -> Any:
 
 
 @router.get("/portfolio/risk-heatmap", response=HeatMapOut)
-def portfolio_heat_map(request: HttpRequest) -> Any:
-    """One heat map over every project on which you may see risks."""
-    return selectors.portfolio_heat_map(request.auth)
+def portfolio_heat_map(request: HttpRequest, scope: Query[RollupFilter]) -> Any:
+    """One heat map over every project on which you may see risks (``?portfolio=`` or
+    ``?program=`` narrow it to one portfolio or program)."""
+    return selectors.portfolio_heat_map(
+        request.auth, portfolio=scope.portfolio, program=scope.program
+    )
+
+
+@router.get("/portfolio/risks", response=Page[RollupRiskOut])
+def risk_rollup(request: HttpRequest, scope: Query[RollupFilter], page: Query[PageParams]) -> Any:
+    """The open risks of every project on which you may see risks, highest score first
+    (``?portfolio=`` or ``?program=`` narrow it to one portfolio or program)."""
+    rows = selectors.risk_rollup(request.auth, portfolio=scope.portfolio, program=scope.program)
+    return paginate(request, rows, page)
 
 
 # --- RAID: issues, assumptions, decisions ----------------------------------------------------

@@ -221,6 +221,34 @@ class OverdueReviewOut(OutSchema):
         return str(obj.project.key)
 
 
+class RollupFilter(Schema):
+    portfolio: int | None = Field(None, description="Only the projects of this portfolio (id).")
+    program: int | None = Field(None, description="Only the projects of this program (id).")
+
+
+class RollupRiskOut(OutSchema):
+    project: str
+    key: str
+    title: str
+    category: str
+    owner: str | None
+    probability: int
+    impact: int
+    score: int
+    rating: str
+    status: str
+    proximity: date | None
+    next_review: date | None
+
+    @staticmethod
+    def resolve_project(obj: Any) -> str:
+        return str(obj.project.key)
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return _username(obj.owner)
+
+
 class ResponseActionIn(InSchema):
     item: str | None = Field(None, description="Link this existing item instead of creating one.")
     title: str | None = Field(None, description="Title of a new work item to create.")

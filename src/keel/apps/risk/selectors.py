@@ -44,6 +44,8 @@ __all__ = [
     "reviews_overdue",
     "risk_get",
     "risk_list",
+    "risk_rollup",
+    "rollup_projects",
     "scale_of",
     "simulation_run_get",
     "simulation_run_list",
@@ -228,15 +230,40 @@ def heat_map(project: Project, risks: list[Risk] | None = None) -> dict[str, Any
     }
 
 
-def portfolio_heat_map(user: Any) -> dict[str, Any]:
-    """One heat map over the open risks of every project ``user`` may see risks on, on the
-    default 5 × 5 grid (levels above 5 count as 5); ``projects`` lists what it covers."""
+def rollup_projects(
+    user: Any, *, portfolio: int | None = None, program: int | None = None
+) -> list[Project]:
+    """The projects ``user`` may see risks on, optionally only those of one portfolio and/or
+    one program (by id): what the portfolio and program roll-ups cover."""
     # One query whatever the number of projects (not a permission check per project).
-    projects = list(
-        Project.objects.filter(permitted_projects_q(user, Permission.RISK_VIEW))
-        .distinct()
-        .order_by("key")
+    projects = Project.objects.filter(permitted_projects_q(user, Permission.RISK_VIEW))
+    if portfolio is not None:
+        projects = projects.filter(portfolio_id=portfolio)
+    if program is not None:
+        projects = projects.filter(program_id=program)
+    return list(projects.distinct().order_by("key"))
+
+
+def risk_rollup(
+    user: Any, *, portfolio: int | None = None, program: int | None = None
+) -> QuerySet[Risk]:
+    """Open risks across the projects ``user`` may see risks on (see :func:`rollup_projects`),
+    highest score first."""
+    projects = rollup_projects(user, portfolio=portfolio, program=program)
+    return (
+        Risk.objects.filter(project__in=projects, status__in=OPEN_STATUSES)
+        .select_related("project", "owner")
+        .order_by("-score", "project__key", "number")
     )
+
+
+def portfolio_heat_map(
+    user: Any, *, portfolio: int | None = None, program: int | None = None
+) -> dict[str, Any]:
+    """One heat map over the open risks of every project ``user`` may see risks on, on the
+    default 5 × 5 grid (levels above 5 count as 5); ``projects`` lists what it covers.
+    ``portfolio`` and ``program`` (ids) narrow it to one portfolio or program."""
+    projects = rollup_projects(user, portfolio=portfolio, program=program)
     grid: dict[str, dict[tuple[int, int], int]] = {"before": defaultdict(int), "after": {}}
     grid["after"] = defaultdict(int)
     risks = Risk.objects.filter(project__in=projects, status__in=OPEN_STATUSES)
