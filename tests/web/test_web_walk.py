@@ -175,6 +175,20 @@ def portfolio_editor(c: Caller) -> str:
     return "403" if c.member else "404"
 
 
+def portfolio_viewer(c: Caller) -> str:
+    """The walked portfolio narrowed to: seen by its projects' members, not by strangers."""
+    if not c.signed_in:
+        return "login"
+    return "ok" if c.member else "404"
+
+
+def budget_viewer(c: Caller) -> str:
+    """The walked program narrowed to: only among the projects whose budget the caller sees."""
+    if not c.signed_in:
+        return "login"
+    return "ok" if P.BUDGET_VIEW in c.perms else "404"
+
+
 def token_read_only(c: Caller) -> str:
     return "405"
 
@@ -191,6 +205,8 @@ class Route:
     # The walked object is someone else's, while the controls on pages act on the caller's own
     # (their timesheets, their feed tokens): not checked as offered-but-refused controls.
     owned: bool = False
+    # Further GETs of the page: (query string with {params}, rule or None for ``get``).
+    variants: tuple[tuple[str, Rule | None], ...] = ()
 
 
 _CSV = "WBS,Title,Duration (days),Predecessors\n1,Walk design,3,\n2,Walk build,5,1FS\n"
@@ -260,7 +276,7 @@ ROUTES: dict[str, Route] = {
         body=lambda w: {"predecessor": w["other"].key},
     ),
     "keel-web:item-dependency-remove": Route(get=nobody, post=project(P.DEPENDENCY_EDIT)),
-    "keel-web:project-members": Route(get=project(P.MEMBER_VIEW)),
+    "keel-web:project-members": Route(get=project(P.MEMBER_VIEW), variants=(("?q=spare", None),)),
     "keel-web:member-add": Route(
         get=nobody,
         post=project(P.MEMBER_MANAGE),
@@ -275,7 +291,9 @@ ROUTES: dict[str, Route] = {
         body=lambda w: {"action": "status-add", "name": "QA"},
     ),
     "keel-web:project-gantt": Route(get=project(P.ITEM_VIEW)),
-    "keel-web:project-board": Route(get=project(P.ITEM_VIEW)),
+    "keel-web:project-board": Route(
+        get=project(P.ITEM_VIEW), variants=(("?lanes=assignee", None),)
+    ),
     "keel-web:board-move": Route(
         get=nobody,
         post=project(P.ITEM_TRANSITION),
@@ -286,14 +304,23 @@ ROUTES: dict[str, Route] = {
         get=signed_in, post=pool_manager, body=lambda w: {"name": "Walker", "kind": "person"}
     ),
     "keel-web:resource-skills": Route(get=signed_in),
-    "keel-web:resource-heatmap": Route(get=signed_in),
-    "keel-web:resource-heatmap-cell": Route(get=signed_in),
+    "keel-web:resource-heatmap": Route(
+        get=signed_in,
+        variants=(
+            ("?from=2020-01-06&weeks=104", None),
+            ("?from=2020-01-06&weeks=104&format=csv", None),
+        ),
+    ),
+    "keel-web:resource-heatmap-cell": Route(
+        get=signed_in, variants=(("?start=2020-01-01&end=2030-12-31", None),)
+    ),
     # Levelling the walked portfolio's projects together (the world has nothing to move).
     "keel-web:resource-levelling": Route(
         get=signed_in,
         post=portfolio_editor,
         body=lambda w: {"portfolio": w["portfolio"].pk},
         changes=False,
+        variants=(("?portfolio={portfolio_id}&preview=1", portfolio_editor),),
     ),
     "keel-web:resource-detail": Route(
         get=signed_in,
@@ -302,6 +329,7 @@ ROUTES: dict[str, Route] = {
     ),
     "keel-web:project-resources": Route(
         get=project(P.ITEM_VIEW),
+        variants=(("?preview=1", None),),
         post=project(P.RESOURCE_ASSIGN),
         body=lambda w: {
             "op": "request",
@@ -331,8 +359,14 @@ ROUTES: dict[str, Route] = {
     "keel-web:time-log": Route(
         get=nobody, post=project(P.TIME_LOG), body=lambda w: {"day": "2025-02-03", "hours": "2"}
     ),
-    "keel-web:portfolio-evm": Route(get=signed_in),
-    "keel-web:cost": Route(get=project(P.BUDGET_VIEW)),
+    "keel-web:portfolio-evm": Route(
+        get=signed_in,
+        variants=(
+            ("?portfolio={portfolio_id}", portfolio_viewer),
+            ("?program={program_id}", budget_viewer),
+        ),
+    ),
+    "keel-web:cost": Route(get=project(P.BUDGET_VIEW), variants=(("?node={item_key}", None),)),
     "keel-web:budget-change": Route(
         get=nobody,
         post=project(P.BUDGET_EDIT),
@@ -368,7 +402,9 @@ ROUTES: dict[str, Route] = {
         get=nobody, post=project(P.EXPENSE_APPROVE), body=lambda w: {"decision": "approve"}
     ),
     # --- risk ----------------------------------------------------------------------------------
-    "keel-web:risks": Route(get=project(P.RISK_VIEW)),
+    "keel-web:risks": Route(
+        get=project(P.RISK_VIEW), variants=(("?sort=-score&residual=1", None),)
+    ),
     "keel-web:risk-create": Route(
         get=nobody,
         post=project(P.RISK_EDIT),
@@ -402,7 +438,13 @@ ROUTES: dict[str, Route] = {
         body=lambda w: {"op": "create", "title": "Walk change"},
     ),
     # --- import, export, calendar feeds ---------------------------------------------------------
-    "keel-web:import": Route(get=importer, post=importer, body=_csv_upload, changes=False),
+    "keel-web:import": Route(
+        get=importer,
+        post=importer,
+        body=_csv_upload,
+        changes=False,
+        variants=(("?project={key}", None),),
+    ),
     "keel-web:import-template": Route(get=signed_in, post=lambda c: "405"),
     "keel-web:import-preview": Route(get=uploader, post=uploader),
     "keel-web:project-data": Route(get=project(P.DATA_EXPORT), post=lambda c: "405"),
@@ -509,13 +551,23 @@ def _url(pattern: Pattern, params: dict[str, Any]) -> str:
     return "/" + pattern.template.format(**{p: values[p] for p in pattern.params})
 
 
-def _call(client: Client, method: str, url: str, body: dict[str, Any]) -> tuple[Any, list[str]]:
-    """One request in a rolled-back savepoint; the tables it changed; cookies kept as before
-    (signing out or choosing a language must not change the next call)."""
+def _call(
+    client: Client,
+    method: str,
+    url: str,
+    body: dict[str, Any],
+    before: dict[str, str],
+    **headers: str,
+) -> tuple[Any, list[str]]:
+    """One request in a rolled-back savepoint; the tables it changed from ``before`` (the
+    world's fingerprint, the same before every call); cookies kept as before (signing out or
+    choosing a language must not change the next call)."""
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
-        before = fingerprint()
-        response = client.get(url) if method == "GET" else client.post(url, body)
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        else:
+            response = client.post(url, body, headers=headers)
         changed = changed_tables(before, fingerprint())
         transaction.set_rollback(True)
     client.cookies = cookies
@@ -590,6 +642,36 @@ def _leaks(world: dict[str, Any]) -> list[str]:
     ]
 
 
+def _check_get(
+    client: Client,
+    caller: Caller,
+    name: str,
+    url: str,
+    rule: Rule,
+    headers: dict[str, str],
+    world: dict[str, Any],
+) -> list[str]:
+    response, changed = _call(client, "GET", url, {}, world["before"], **headers)
+    how = f"GET {url}{' (HTMX)' if headers else ''} ({name})"
+    want = rule(caller)
+    failures = []
+    if not _matches(want, response):
+        failures.append(f"{how}: want {want}, got {response.status_code}")
+    if changed:
+        failures.append(f"{how} changed {changed}")
+    if response.status_code != 200 or not hasattr(response, "content"):
+        return failures
+    kind = response.get("Content-Type", "")
+    text = response.content.decode(errors="replace") if "text" in kind else ""
+    if "html" in kind and caller.signed_in:
+        failures += [f"{caller.name}: {f}" for f in _offered_but_refused(text, url, caller)]
+    if text and not caller.member:
+        shown = [marker for marker in _leaks(world) if marker in text]
+        if shown:
+            failures.append(f"{how} shows {shown} to {caller.name}, who is not in the project")
+    return failures
+
+
 @pytest.mark.parametrize("caller", CALLERS, ids=[c.name for c in CALLERS])
 def test_walk_every_page(caller: Caller):
     """GET every page and POST to every one as ``caller``: the answer the rule declares, never
@@ -600,30 +682,19 @@ def test_walk_every_page(caller: Caller):
     )
     client, feed_token = _clients(world, caller)
     params = {**world["params"], "token": feed_token}
-    leaks = _leaks(world)
+    world["before"] = fingerprint()
     failures: list[str] = []
     for pattern in site_patterns():
         route = ROUTES[pattern.name]
         url = _url(pattern, params)
-        # GET
-        response, changed = _call(client, "GET", url, {})
-        want = route.get(caller)
-        if not _matches(want, response):
-            failures.append(f"GET {url} ({pattern.name}): want {want}, got {response.status_code}")
-        if changed:
-            failures.append(f"GET {url} ({pattern.name}) changed {changed}")
-        html = ""
-        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-            html = response.content.decode(errors="replace")
-        if html and caller.signed_in:
-            failures += [f"{caller.name}: {f}" for f in _offered_but_refused(html, url, caller)]
-        if html and not caller.member:
-            shown = [text for text in leaks if text in html]
-            if shown:
-                failures.append(f"GET {url} ({pattern.name}) shows {shown} to a non-member")
+        # GET: the page, as HTMX asks for it, and its declared variants
+        gets = [(url, route.get, {}), (url, route.get, {"HX-Request": "true"})]
+        gets += [(url + q.format(**params), rule or route.get, {}) for q, rule in route.variants]
+        for address, rule, headers in gets:
+            failures += _check_get(client, caller, pattern.name, address, rule, headers, world)
         # POST
         want = route.post(caller) if route.post else None
-        response, changed = _call(client, "POST", url, route.body(world))
+        response, changed = _call(client, "POST", url, route.body(world), world["before"])
         code = response.status_code
         if want is None:
             # The view treats a POST like a GET: it must change nothing and not fail.

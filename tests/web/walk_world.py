@@ -39,7 +39,11 @@ def build_world() -> dict[str, Any]:
     """The walked project and its objects; ``world["params"]`` fills the URL parameters."""
     program = ProgramFactory()
     project = ProjectFactory(
-        key="ERP", methodology="scrum", portfolio=program.portfolio, program=program
+        key="ERP",
+        name="Walk secret project",
+        methodology="scrum",
+        portfolio=program.portfolio,
+        program=program,
     )
     pm = project.manager
     parent = item_create(project, "Phase")
@@ -66,6 +70,8 @@ def build_world() -> dict[str, Any]:
         "comment": comment,
         "params": {
             "key": project.key,
+            "portfolio_id": program.portfolio.pk,
+            "program_id": program.pk,
             "item_key": item.key,
             "item_id": item.pk,
             "dependency_id": dependency.pk,
