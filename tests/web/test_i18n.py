@@ -33,19 +33,19 @@ ENGLISH_LABELS = [
 
 
 def _entries(text):
-    """(flags, msgid, msgstrs) for every entry of a .po file, header excluded."""
+    """(flags, msgid, msgstrs, msgctxt) for every entry of a .po file, header excluded."""
     entries = []
     for block in text.split("\n\n"):
         lines = block.strip().splitlines()
         flags = " ".join(line for line in lines if line.startswith("#,"))
         body = "\n".join(line for line in lines if not line.startswith("#"))
-        parts = re.split(r"^(msgid|msgid_plural|msgstr(?:\[\d+\])?) ", body, flags=re.M)
+        parts = re.split(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) ", body, flags=re.M)
         fields = {}
         for key, value in zip(parts[1::2], parts[2::2], strict=True):
             fields[key] = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', value))
         if fields.get("msgid"):
             strs = [v for k, v in fields.items() if k.startswith("msgstr")]
-            entries.append((flags, fields["msgid"], strs))
+            entries.append((flags, fields["msgid"], strs, fields.get("msgctxt")))
     return entries
 
 
@@ -55,8 +55,8 @@ def test_every_message_is_translated_and_none_is_fuzzy(po):
     text = po.read_text(encoding="utf-8")
     entries = _entries(text)
     assert entries
-    untranslated = [msgid for _flags, msgid, strs in entries if not all(strs)]
-    fuzzy = [msgid for flags, msgid, _strs in entries if "fuzzy" in flags]
+    untranslated = [msgid for _flags, msgid, strs, _ctx in entries if not all(strs)]
+    fuzzy = [msgid for flags, msgid, _strs, _ctx in entries if "fuzzy" in flags]
     assert untranslated == [], f"untranslated: {untranslated}"
     assert fuzzy == [], f"fuzzy: {fuzzy}"
     assert '#, fuzzy\nmsgid ""' not in text, "the header must not be fuzzy"
@@ -68,10 +68,14 @@ def test_compiled_catalogue_matches_the_po_file(po):
     needed at run time), so a .po edited without recompiling fails here."""
     assert po.with_suffix(".mo").exists()
     with translation.override("zh-hans"):
-        for _flags, msgid, strs in _entries(po.read_text(encoding="utf-8")):
+        for _flags, msgid, strs, context in _entries(po.read_text(encoding="utf-8")):
             if len(strs) == 1:
                 expected = strs[0].replace('\\"', '"')
-                assert translation.gettext(msgid.replace('\\"', '"')) == expected, msgid
+                plain = msgid.replace('\\"', '"')
+                found = (
+                    translation.pgettext(context, plain) if context else translation.gettext(plain)
+                )
+                assert found == expected, msgid
 
 
 def _pages(client, project):

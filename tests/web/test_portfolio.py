@@ -8,6 +8,7 @@ from tests.factories import (
     MembershipFactory,
     PortfolioMembershipFactory,
     ProjectFactory,
+    UserFactory,
     item_create,
 )
 
@@ -80,28 +81,40 @@ def test_progress_without_durations_is_the_plain_mean():
     assert progress_by_project([project.pk]) == {project.pk: 40}
 
 
-def _portfolio_with(n, member):
+def _portfolio_with(n, member, prefix="Q"):
     for i in range(n):
         project = ProjectFactory(
-            key=f"Q{i}X", name=f"Project {i}", methodology="kanban", health="green"
+            key=f"{prefix}{i}X", name=f"Project {i}", methodology="kanban", health="green"
         )
         MembershipFactory(project=project, user=member, role="viewer")
         item_create(project, "Work", duration_days=Decimal(1), progress=10 * i)
 
 
-@pytest.mark.parametrize("count", [2, 6])
-def test_query_count_does_not_grow_with_projects(client, user, django_assert_num_queries, count):
-    """The page costs the same number of queries for 2 projects as for 6."""
-    _portfolio_with(count, user)
-    client.force_login(user)
-    # session, user, project list, progress aggregate, portfolios for the picker; then the
-    # panels other areas add: the projects whose risks the viewer may see (one query; with
-    # none, no risk query follows), those whose budget they may see (one query; with none, no
-    # earned-value query follows), and whether they may import into some project, or create
-    # one in some portfolio (one query each).
-    with django_assert_num_queries(9):
+def _portfolio_queries(client, user, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _portfolio_with(count, user, prefix=f"N{count}")
+    with CaptureQueriesContext(connection) as queries:
         html = client.get(URL).content.decode()
     assert len(_rows(html)) == count
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_query_count_does_not_grow_with_projects(client):
+    """The page costs the same number of queries for 2 projects as for 6."""
+    few_user, many_user = UserFactory(), UserFactory()
+    client.force_login(few_user)
+    few = _portfolio_queries(client, few_user, 2)
+    client.force_login(many_user)
+    many = _portfolio_queries(client, many_user, 6)
+    assert len(few) == len(many), "\n".join(many)
+    # session, user, project list, progress aggregate, portfolios for the picker, open risks;
+    # then the panels other areas add: the projects whose risks the viewer may see (with none,
+    # no risk query follows), those whose budget they may see (with none, no earned-value
+    # query follows), and whether they may import into some project or create one in some
+    # portfolio. Each is one query, whatever the number of projects.
+    assert len(many) <= 12, "\n".join(many)
 
 
 @pytest.mark.parametrize(
@@ -232,3 +245,29 @@ def test_permitted_portfolios_filter_agrees_with_portfolio_permissions(user, rol
     expected = {pf for pf in Portfolio.objects.all() if perm in portfolio_permissions(user, pf)}
     assert found == expected
     assert (held in found) == (perm in PORTFOLIO_ROLE_PERMISSIONS[PortfolioRole(role)])
+
+
+def test_open_risks_are_counted_for_those_who_may_see_the_register(client, user):
+    """The Open risks column counts identified, assessed and responding risks (not closed
+    ones), links to the register, and shows a dash where the role does not show risks."""
+    from keel.apps.risk.models import Risk
+
+    mine = ProjectFactory(key="RSK", methodology="kanban")
+    watched = ProjectFactory(key="WCH", methodology="kanban")
+    MembershipFactory(project=mine, user=user, role="member")
+    MembershipFactory(project=watched, user=user, role="viewer")
+    for number, (project, status) in enumerate(
+        [(mine, "identified"), (mine, "responding"), (mine, "closed"), (watched, "assessed")],
+        start=1,
+    ):
+        Risk.objects.create(
+            project=project, number=number, title=f"Risk {number}", probability=3, impact=3,
+            status=status,
+        )  # fmt: skip
+    client.force_login(user)
+    html = client.get(URL).content.decode()
+    risks_url = reverse("keel-web:risks", args=["RSK"])
+    assert f'<a href="{risks_url}">2</a>' in html
+    row = html[html.index("<code>WCH</code>") :]
+    row = row[: row.index("</tr>")]
+    assert "—" in row and reverse("keel-web:risks", args=["WCH"]) not in row

@@ -19,6 +19,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from keel.apps.projects.access import Permission, access_project
 from keel.apps.work.models import BaselineItem, Dependency, ItemType, WorkItem
@@ -331,10 +332,11 @@ def gantt(request: HttpRequest, key: str) -> HttpResponse:
         "tab": "gantt",
         "zoom": zoom,
         "zooms": [
-            ("day", _("Day")),
-            ("week", _("Week")),
-            ("month", _("Month")),
-            ("quarter", _("Quarter")),
+            # A context keeps these apart from other areas' "Day" (a date column, 日期).
+            ("day", pgettext("Gantt zoom", "Day")),
+            ("week", pgettext("Gantt zoom", "Week")),
+            ("month", pgettext("Gantt zoom", "Month")),
+            ("quarter", pgettext("Gantt zoom", "Quarter")),
         ],
         "chart": gantt_build(project, zoom),
         "row_height": ROW,
