@@ -197,3 +197,18 @@ def test_export_takes_the_format_from_the_file_name_and_checks_the_role(
     assert "no project CLI that you may export" in capsys.readouterr().err
     assert not elsewhere.exists()
     assert main(["export", "CLI", "-o", str(tmp_path / "x.pdf"), "--as", user.username]) == 2
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(
+    target: Any, capsys: Any, tmp_path: Path
+) -> None:
+    from keel.interchange.plan import MAX_BYTES
+
+    big = tmp_path / "huge.csv"
+    with big.open("wb") as out:
+        out.write(b"WBS,Title\n")
+        out.truncate(MAX_BYTES + 1)  # a sparse file: 50 MiB and a byte, nothing kept in git
+    code = main(["import", str(big), "--project", "CLI", "--as", target.manager.username, "-y"])
+    assert code == 1
+    assert "Keel imports files up to 50 MiB" in capsys.readouterr().err
+    assert WorkItem.objects.filter(project=target).count() == 0
