@@ -12,7 +12,7 @@ with "honor constraint dates"), so fixed durations give exactly the deterministi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from keel.domain.schedule.network import (
     SF,
     SNET,
     SNLT,
+    CompiledNetwork,
     compile_network,
 )
 
@@ -116,6 +117,8 @@ class _Level:
     summaries: Index
     kids: Index
     kid_starts: _Segments
+    work_at: Index | slice  # ``work`` as a slice where its rows are consecutive (faster)
+    summaries_at: Index | slice
     tasks: Index  # every task of the level (work and summaries), sorted
     work_rows: Index  # rows of ``work`` within ``tasks``
     back: list[_Back]
@@ -138,6 +141,12 @@ class Plan:
 
     def __init__(self, network: Network) -> None:
         net = compile_network(network)
+        order = _level_order(net)
+        if order is not None:
+            # Rows in level order (work before summaries in each level): each level's rows are
+            # then consecutive, and writing them is a slice assignment, not a scatter.
+            network = replace(network, tasks=tuple(network.tasks[j] for j in order))
+            net = compile_network(network)
         self.net = net
         self.n = n = len(net.ids)
         self.axis = _project_axis(network)
@@ -302,6 +311,8 @@ class Plan:
                     summaries=sums,
                     kids=kids,
                     kid_starts=_Segments(kid_starts, kids.size),
+                    work_at=_span(work),
+                    summaries_at=_span(sums),
                     tasks=members,
                     work_rows=np.flatnonzero(~self.summary[members]),
                     back=back,
@@ -343,9 +354,9 @@ class Plan:
                     best = np.full((lv.work.size, dur.shape[1]), -big(dur.dtype), dur.dtype)
                 if lv.plain.size == lv.work.size:
                     np.maximum(best, self.floor, out=best)
-                    es[lv.work] = best
-                    best += dur[lv.work]
-                    ef[lv.work] = best
+                    es[lv.work_at] = best
+                    best += dur[lv.work_at]
+                    ef[lv.work_at] = best
                 else:
                     if lv.plain.size:
                         start = np.maximum(best[lv.plain_rows], self.floor)
@@ -356,8 +367,8 @@ class Plan:
                     for j, r in zip(lv.special, rows.tolist(), strict=True):
                         self._special_forward(j, best[r], dur[j], es, ef)
             if lv.summaries.size:
-                es[lv.summaries] = lv.kid_starts.reduce(np.minimum, es[lv.kids])
-                ef[lv.summaries] = lv.kid_starts.reduce(np.maximum, ef[lv.kids])
+                es[lv.summaries_at] = lv.kid_starts.reduce(np.minimum, es[lv.kids])
+                ef[lv.summaries_at] = lv.kid_starts.reduce(np.maximum, ef[lv.kids])
 
     def _special_forward(self, j: int, best: Matrix, d: Matrix, es: Matrix, ef: Matrix) -> None:
         best = np.maximum(best, 0)
@@ -467,17 +478,18 @@ class Plan:
                 lfw, lsw = lfb[lv.work_rows], lsb[lv.work_rows]
             else:
                 lfw, lsw = lfb, lsb
-            d = dur[work]
+            d = dur[lv.work_at]
             state = self.state[work]
             started = state != NOT_STARTED
             if started.any():
+                d = d.copy()  # a slice is a view of the durations
                 d[started] = ef[work[started]] - es[work[started]]
             # A start bound limits the finish to start + duration; "no bound" stays huge.
             lsw += d
             np.minimum(lfw, lsw, out=lfw)
-            lf[work] = lfw
+            lf[lv.work_at] = lfw
             lfw -= d
-            ls[work] = lfw
+            ls[lv.work_at] = lfw
             if started.any():
                 moving = work[state == IN_PROGRESS]
                 ls[moving] = es[moving]
@@ -486,8 +498,8 @@ class Plan:
                 lf[done] = ef[done]
         for lv in self.levels:  # summaries span their children's late dates
             if lv.summaries.size:
-                ls[lv.summaries] = lv.kid_starts.reduce(np.minimum, ls[lv.kids])
-                lf[lv.summaries] = lv.kid_starts.reduce(np.maximum, lf[lv.kids])
+                ls[lv.summaries_at] = lv.kid_starts.reduce(np.minimum, ls[lv.kids])
+                lf[lv.summaries_at] = lv.kid_starts.reduce(np.maximum, lf[lv.kids])
 
     def critical_counts(self, early: Matrix, late: Matrix) -> Index:
         """Per task, in how many iterations its total float is ≤ 0 (never when complete).
@@ -500,6 +512,32 @@ class Plan:
         counts: Index = np.count_nonzero(late[n:] <= early[n:], axis=1).astype(np.int64)
         counts[self.complete] = 0
         return counts
+
+
+def _span(rows: Index) -> Index | slice:
+    """``rows`` (ascending, no repeats) as a slice when they are consecutive."""
+    if rows.size and int(rows[-1]) - int(rows[0]) == rows.size - 1:
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _level_order(net: CompiledNetwork) -> list[int] | None:
+    """Task indices sorted by level, work before summaries, then index; None if unchanged.
+
+    A task's level is one more than the highest of its predecessors' (a summary's: of its
+    children's), as in ``Plan._levels``.
+    """
+    n = len(net.ids)
+    incoming: list[list[int]] = [[] for _ in range(n)]
+    for p, s in zip(net.link_pred, net.link_succ, strict=True):
+        incoming[s].append(p)
+    level = [0] * n
+    for j in net.order:
+        sources = net.children[j] if net.summary[j] else incoming[j]
+        if sources:
+            level[j] = 1 + max(level[i] for i in sources)
+    order = sorted(range(n), key=lambda j: (level[j], bool(net.summary[j]), j))
+    return None if order == list(range(n)) else order
 
 
 def _project_axis(network: Network) -> TimeAxis:
