@@ -527,3 +527,41 @@ def test_cost_tornado_ranks_the_widest_cost_first():
         # beta(2, 4) on a 400-wide range: αβw²/((α + β)²(α + β + 1))
         2 * 4 * 400**2 / (6**2 * 7)
     )
+
+
+@st.composite
+def networks_with_dates(draw):
+    """Like ``networks`` plus constraint dates, a deadline, progress and a status date."""
+    from dataclasses import replace
+
+    from keel.domain.schedule import Constraint, ConstraintType
+
+    net = draw(networks())
+    tasks = list(net.tasks)
+    kinds = [ConstraintType.SNET, ConstraintType.FNET, ConstraintType.MSO, ConstraintType.FNLT]
+    for k, task in enumerate(tasks):
+        if task.id == "S":
+            continue
+        roll = draw(st.integers(0, 9))
+        when = datetime(2026, 3, draw(st.integers(2, 13)), 9)
+        if roll == 0:
+            tasks[k] = replace(task, constraint=Constraint(draw(st.sampled_from(kinds)), when))
+        elif roll == 1:
+            tasks[k] = replace(task, deadline=datetime(2026, 3, draw(st.integers(3, 13)), 18))
+        elif roll == 2 and not any(t.actual_start for t in tasks):  # one task under way
+            tasks[k] = replace(task, actual_start=datetime(2026, 3, 2, 9), percent_complete=50.0)
+    status = datetime(2026, 3, 4, 18) if draw(st.booleans()) else None
+    return replace(net, tasks=tuple(tasks), status_date=status)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks_with_dates())
+def test_fixed_durations_with_constraints_and_progress_match_the_schedule(net):
+    planned = schedule(net)
+    work = [t for t in net.tasks if t.id != "S"]
+    estimates = [TaskUncertainty(t.id, Distribution.fixed(t.duration)) for t in work]
+    result = simulate(net, estimates, iterations=20, seed=1)
+    assert set(result.finish_dates) == {planned.finish}
+    for task in work:
+        expected = 1.0 if planned.tasks[task.id].critical else 0.0
+        assert result.criticality[task.id] == expected, task.id
