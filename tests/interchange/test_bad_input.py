@@ -89,7 +89,10 @@ def test_an_external_entity_in_a_ganttproject_file_is_refused(target: Any) -> No
 def test_a_bad_value_inside_a_task_element_is_named(target: Any) -> None:
     data = MSPDI_HEAD + _task(1, "A") + _task(2, "B").replace("PT8H0M0S", "eight hours")
     message = _refused(target, (data + "</Tasks></Project>").encode(), "Microsoft Project XML")
+    assert "<Task> number 2 (UID 2, 'B')" in message
     assert "'eight hours'" in message and "duration" in message
+    data = MSPDI_HEAD + _task(1, "Dig", "<Start>next week</Start>") + "</Tasks></Project>"
+    assert "<Task> number 1 (UID 1, 'Dig')" in _refused(target, data.encode(), "'next week'")
 
 
 def test_a_csv_with_the_wrong_columns_lists_the_expected_ones(target: Any) -> None:

@@ -401,6 +401,18 @@ def _task(element: Element) -> MspdiTask:
     )
 
 
+def _task_named(number: int, element: Element) -> MspdiTask:
+    """``_task``, with an error that names the task: its place, UID and name."""
+    try:
+        return _task(element)
+    except (PlanError, ValueError, TypeError) as err:
+        fields = _Fields(element)
+        uid, name = fields.text("UID") or "?", fields.text("Name")
+        label = f"<Task> number {number} (UID {uid}" + (f", {name!r})" if name else ")")
+        detail = err.message if isinstance(err, PlanError) else str(err)
+        raise PlanError(f"{label}: {detail}") from err
+
+
 def read_mspdi(source: str | Path | bytes | Element) -> MspdiProject:
     """Parse a Microsoft Project XML file.
 
@@ -440,7 +452,10 @@ def read_mspdi(source: str | Path | bytes | Element) -> MspdiProject:
         for cal in (_calendar(e) for e in (_children(holder, "Calendar") if holder else []))
     }
     holder = _child(root, "Tasks")
-    tasks = tuple(_task(e) for e in (_children(holder, "Task") if holder is not None else []))
+    tasks = tuple(
+        _task_named(number, e)
+        for number, e in enumerate(_children(holder, "Task") if holder is not None else [], 1)
+    )
     holder = _child(root, "Resources")
     resources: dict[int, tuple[str, int | None]] = {}
     for item in _children(holder, "Resource") if holder is not None else []:
