@@ -98,6 +98,15 @@ def test_work_rolls_up_to_summaries(fin: dict[str, Any]) -> None:
     assert rollup[fin["a"].pk] == (Decimal(10), Decimal(30))
     assert rollup[fin["b"].pk] == (Decimal(5), Decimal(35))
     assert rollup[fin["phase"].pk] == (Decimal(15), Decimal(65))
+    # The item page's panel reads one item's subtree only, with the same result.
+    for key in ("a", "b", "phase"):
+        assert selectors.work_of_item(fin[key]) == rollup[fin[key].pk]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(fin["dev"])
+    page = client.get(f"/p/FIN/items/{fin['phase'].number}/").content.decode()
+    assert "<dd>15 h</dd>" in page and "<dd>65 h</dd>" in page
 
 
 def test_reminders_list_who_has_not_submitted(fin: dict[str, Any]) -> None:

@@ -66,7 +66,7 @@ def portfolio_context(request: HttpRequest, _obj: Any) -> dict[str, Any]:
 
 def item_context(request: HttpRequest, item: Any) -> dict[str, Any]:
     perms = project_permissions(request.user, item.project)
-    actual, remaining = selectors.work_rollup(item.project).get(item.pk, (0, 0))
+    actual, remaining = selectors.work_of_item(item)
     return {
         "item": item,
         "actual": actual,

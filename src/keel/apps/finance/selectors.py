@@ -62,6 +62,7 @@ __all__ = [
     "timesheet_rows",
     "timesheets_missing",
     "timesheets_of",
+    "work_of_item",
     "work_rollup",
     "work_totals",
 ]
@@ -278,9 +279,28 @@ def work_totals(project: Project) -> tuple[Decimal, Decimal]:
     """The project's actual and remaining work in hours, as :func:`work_rollup` adds them up
     to the top: every logged hour except rejected ones, and each leaf's estimate less its
     actual work (never below zero). Two aggregate queries, whatever the project's size."""
+    return _work_sums(project, None)
+
+
+def work_of_item(item: WorkItem) -> tuple[Decimal, Decimal]:
+    """One item's actual and remaining work, its descendants included (as
+    :func:`work_rollup` gives it), without reading the rest of the project: one query per
+    level below the item, then two aggregates."""
+    ids, level = [item.pk], [item.pk]
+    while level:
+        level = list(WorkItem.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        ids.extend(level)
+    return _work_sums(item.project, ids)
+
+
+def _work_sums(project: Project, ids: list[int] | None) -> tuple[Decimal, Decimal]:
     logged = TimeEntry.objects.filter(timesheet__project=project).exclude(
         timesheet__status=TimesheetStatus.REJECTED
     )
+    items = WorkItem.objects.filter(project=project)
+    if ids is not None:
+        logged = logged.filter(item_id__in=ids)
+        items = items.filter(pk__in=ids)
     actual = logged.aggregate(s=Sum("hours"))["s"] or _ZERO
     hours = DecimalField(max_digits=12, decimal_places=2)
     done = (
@@ -290,7 +310,7 @@ def work_totals(project: Project) -> tuple[Decimal, Decimal]:
         .annotate(s=Sum("hours"))
         .values("s")
     )
-    leaves = WorkItem.objects.filter(project=project, children__isnull=True).annotate(
+    leaves = items.filter(children__isnull=True).annotate(
         done=Coalesce(Subquery(done, output_field=hours), Value(_ZERO), output_field=hours)
     )
     left = leaves.aggregate(
