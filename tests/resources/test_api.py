@@ -216,3 +216,21 @@ def test_utilisation_json_per_day_and_per_team(api, staff, planned, ana):
     ]
     assert cells[0]["items"] == keys
     assert client.get("utilisation?from=2026-03-05&to=2026-03-02").status_code == 400
+
+
+def test_resource_without_working_time_in_the_window_is_a_400(api, staff, planned):
+    """A weekend-only machine on a Monday-Friday item: 400 naming the resource, nothing saved,
+    the item's duration untouched."""
+    rig = services.resource_create(actor=staff, name="Rig", kind="equipment", workdays="67")
+    item = item_create(planned, "Drill", duration_days=Decimal(3), planned_start=date(2026, 3, 2))
+    schedule_store(planned)
+    response = api(planned.manager).post(
+        f"projects/ERP/items/{item.key}/assignments",
+        {"resource": rig.pk, "units": "1", "work_hours": "48"},
+    )
+    assert response.status_code == 400, response.content
+    assert "resource" in response.json()["error"]["details"]["fields"]
+    assert "no working time" in response.json()["error"]["message"]
+    assert not Assignment.objects.exists()
+    item.refresh_from_db()
+    assert item.duration_days == Decimal(3)
