@@ -54,6 +54,14 @@ def test_bad_input_is_a_clear_400(fin: dict[str, Any], api_as: Any) -> None:
     dev, money = api_as("dev"), api_as("money")
     r = dev.post(f"projects/FIN/items/{fin['a'].key}/time", {"day": "2025-01-06", "hours": "-2"})
     assert r.status_code == 400
+    # A day over 24 hours, across two items: the second entry is refused, the first kept.
+    r = dev.post(f"projects/FIN/items/{fin['a'].key}/time", {"day": "2025-01-07", "hours": "20"})
+    assert r.status_code == 201
+    r = dev.post(f"projects/FIN/items/{fin['b'].key}/time", {"day": "2025-01-07", "hours": "5"})
+    assert r.status_code == 400 and "24" in r.json()["error"]["message"]
+    assert [e["hours"] for e in dev.get("me/timesheets?week=2025-01-07").json()[0]["entries"]] == [
+        "20.00"
+    ]
     r = money.post(
         "projects/FIN/budget/changes", {"category": "labour", "amount": "5", "reason": " "}
     )
