@@ -122,15 +122,22 @@ def test_today_line_and_baseline_ghost_bars(client, plan):
 
 
 def test_zoom_changes_the_scale_and_htmx_swaps_only_the_chart(client, plan):
-    """Day zoom is wider than quarter zoom; an HTMX zoom request gets the chart without the
-    page around it."""
+    """A task's bar is widest at day zoom and narrowest at quarter zoom, while even a short
+    plan's chart spans a wide screen; an HTMX zoom request gets the chart without the page
+    around it."""
     client.force_login(plan.manager)
 
-    def width(zoom):
+    def widths(zoom):
         html = client.get(_url("GNT", zoom=zoom)).content.decode()
-        return int(re.search(r'<svg class="gantt-chart" width="(\d+)"', html).group(1))
+        chart = int(re.search(r'<svg class="gantt-chart" width="(\d+)"', html).group(1))
+        bar = re.search(
+            r'<g class="bar task[^"]*"[^>]*>.*?<rect x="[\d.]+" y="\d+" width="([\d.]+)"', html
+        )
+        return chart, float(bar.group(1))
 
-    assert width("day") > width("week") > width("month") > width("quarter")
+    charts, bars = zip(*(widths(z) for z in ("day", "week", "month", "quarter")), strict=True)
+    assert bars[0] > bars[1] > bars[2] > bars[3]
+    assert min(charts) >= 1100
     part = client.get(_url("GNT", zoom="month"), HTTP_HX_REQUEST="true").content.decode()
     assert "gantt-chart" in part and "<html" not in part
     assert 'data-zoom="month" class="current"' in part

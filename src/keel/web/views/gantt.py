@@ -30,6 +30,7 @@ ROW = 28  # px per row, in the names column and in the chart alike
 HEAD = 44  # px of the time scale above the chart
 # Pixels per calendar day at each zoom.
 ZOOMS: dict[str, float] = {"day": 30.0, "week": 9.0, "month": 3.2, "quarter": 1.2}
+MIN_WIDTH = 1100  # px of time scale at least, so a short plan's chart spans the page
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ def gantt_build(project: Any, zoom: str = "week", today: date | None = None) -> 
     first = min(days) - timedelta(days=7)
     last = max(days) + timedelta(days=21)
     first -= timedelta(days=first.weekday())  # start on a Monday
+    # A short plan still fills a wide screen with its time scale rather than blank space.
+    last = max(last, first + timedelta(days=int(MIN_WIDTH / px)))
     width = int(((last - first).days + 1) * px)
     height = max(len(items), 1) * ROW
 
