@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from keel.apps.projects.access import Permission, portfolio_permissions
+from keel.apps.projects.access import Permission
 from keel.apps.projects.models import Methodology, Portfolio, Program
+from keel.apps.projects.permitted import permitted_portfolios_q
 from keel.apps.projects.selectors import portfolio_list_for_user
 from keel.apps.projects.services import project_create
 from keel.web.views._common import attempt
@@ -20,12 +21,13 @@ __all__ = ["ProjectCreateForm", "creatable_portfolios", "project_new"]
 
 
 def creatable_portfolios(user: Any) -> list[Portfolio]:
-    """The portfolios in which ``user`` may create projects."""
-    return [
-        p
-        for p in portfolio_list_for_user(user).order_by("name")
-        if Permission.PROJECT_CREATE in portfolio_permissions(user, p)
-    ]
+    """The portfolios in which ``user`` may create projects (one query, however many)."""
+    return list(
+        portfolio_list_for_user(user)
+        .filter(permitted_portfolios_q(user, Permission.PROJECT_CREATE))
+        .distinct()
+        .order_by("name")
+    )
 
 
 class ProjectCreateForm(forms.Form):
