@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from tests.factories import MembershipFactory, PortfolioMembershipFactory, UserFactory
-from tests.web.walk_world import build_world, changed_tables, fingerprint
+from tests.web.walk_world import build_other_project, build_world, changed_tables, fingerprint
 
 from keel.apps.interchange.services import feed_token_create
 from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
@@ -711,4 +711,39 @@ def test_walk_every_page(caller: Caller):
             failures.append(f"POST {url} ({pattern.name}) refused but changed {changed}")
         if allowed and route.changes and not changed:
             failures.append(f"POST {url} ({pattern.name}) allowed but changed nothing ({code})")
+    assert not failures, "\n".join(failures)
+
+
+def test_objects_of_another_project_are_not_found():
+    """The walked project's manager, using the walked project's URLs with the ids and keys of
+    another project's objects (an item, a dependency, a membership, a timesheet, an expense, a
+    simulation run), is answered 404 and changes nothing; the other project's own URLs too."""
+    world = build_world()
+    world["selected"] = WorkflowStatus.objects.get(
+        workflow__project=world["project"], key="selected"
+    )
+    caller = next(c for c in CALLERS if c.name == "project_manager")
+    client, feed_token = _clients(world, caller)
+    other = build_other_project()
+    world["before"] = fingerprint()
+    foreign = set(other["params"])
+    failures: list[str] = []
+    walked = 0
+    for pattern in site_patterns():
+        route = ROUTES[pattern.name]
+        if not foreign & set(pattern.params):
+            continue
+        for key in (world["project"].key, other["project"].key):
+            params = {**world["params"], "token": feed_token, **other["params"], "key": key}
+            url = _url(pattern, params)
+            walked += 1
+            for method in ("GET", "POST"):
+                rule = route.get if method == "GET" else route.post
+                refused_anyway = rule is not None and rule(caller) == "405"
+                body = route.body(world) if method == "POST" else {}
+                response, changed = _call(client, method, url, body, world["before"])
+                code = response.status_code
+                if changed or (code != 404 and not (refused_anyway and code == 405)):
+                    failures.append(f"{method} {url} ({pattern.name}): {code}, changed {changed}")
+    assert walked >= 10, "the walk found too few pages that take an object of a project"
     assert not failures, "\n".join(failures)

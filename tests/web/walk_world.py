@@ -122,3 +122,44 @@ def fingerprint() -> dict[str, str]:
 def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """The tables whose rows differ between two fingerprints."""
     return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
+
+
+def build_other_project() -> dict[str, Any]:
+    """A second project (OTH) with its own objects, for walking one project's URLs with the
+    other's object ids. Its walked item has a number the walked project does not reach."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keel.apps.finance import services as finance
+    from keel.apps.risk.models import SimulationRun
+
+    project = ProjectFactory(key="OTH", name="Other secret project", methodology="scrum")
+    pm = project.manager
+    items = [item_create(project, f"Other task {n}") for n in range(1, 10)]
+    first, item = items[0], items[-1]
+    dependency = work.dependency_create(actor=pm, predecessor=first, successor=item)
+    worker = UserFactory()
+    membership = MembershipFactory(project=project, user=worker, role=Role.MEMBER)
+    finance.budget_set_up(actor=pm, project=project, currency="CNY")
+    entry = finance.time_log(actor=worker, item=item, day=date(2025, 1, 6), hours="4")
+    finance.timesheet_submit(actor=worker, timesheet=entry.timesheet)
+    expense = finance.expense_create(
+        actor=pm, project=project, category="material", amount="99", currency="CNY",
+        day=date(2025, 1, 7), receipt=SimpleUploadedFile("o.pdf", b"%PDF-1.4 other"),
+    )  # fmt: skip
+    run = SimulationRun.objects.create(
+        project=project, requested_by=pm, iterations=10, seed=1, status="done", progress=100
+    )
+    return {
+        "project": project,
+        "params": {
+            "item_key": item.key,
+            "item_id": item.pk,
+            "dependency_id": dependency.pk,
+            "membership_id": membership.pk,
+            "sheet_id": entry.timesheet_id,
+            "expense_id": expense.pk,
+            "run_id": run.pk,
+        },
+    }
