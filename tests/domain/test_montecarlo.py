@@ -565,3 +565,15 @@ def test_fixed_durations_with_constraints_and_progress_match_the_schedule(net):
     for task in work:
         expected = 1.0 if planned.tasks[task.id].critical else 0.0
         assert result.criticality[task.id] == expected, task.id
+
+
+def test_a_plan_decades_long_gets_its_dates():
+    """Finishes more than thirty years out still become dates (the axis grows in steps)."""
+    years = 45 * 261 * D
+    net = network(Task("A", duration=years // 2), Task("B", duration=years - years // 2),
+                  deps=(Dependency("A", "B"),))  # fmt: skip
+    result = simulate(
+        net, [TaskUncertainty("B", Distribution.fixed(years - years // 2))], iterations=3, seed=0
+    )
+    assert result.finish_percentiles[50] == schedule(net).finish
+    assert result.finish_percentiles[50].year >= 2070

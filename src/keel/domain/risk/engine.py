@@ -523,6 +523,7 @@ def _date_converter(plan: Plan) -> Callable[[npt.NDArray[np.int64]], list[dateti
         work = np.asarray(minutes, dtype=np.int64)
         if not work.size:
             return []
+        _grow(plan.axis, int(work.max()) + plan.origin)
         stamps = plan.axis.finishes_at(np.maximum(work, 1) + plan.origin)
         cache: dict[int, datetime] = {}
         out: list[datetime] = []
@@ -537,6 +538,20 @@ def _date_converter(plan: Plan) -> Callable[[npt.NDArray[np.int64]], list[dateti
         return out
 
     return convert
+
+
+def _grow(axis: Any, work: int) -> None:
+    """Extend ``axis`` to working minute ``work`` in steps of about ten working years.
+
+    The calendar axis refuses to grow more than thirty years at once (its guard against a
+    calendar without working time); a long plan's finishes may lie further out than that.
+    """
+    step = 10 * 260 * 8 * 60
+    while True:
+        covered = int(axis.cum[-1] + axis.ends[-1] - axis.starts[-1])
+        if work <= covered:
+            return
+        axis.finishes_at(np.asarray([min(work, covered + step)], dtype=np.int64))
 
 
 def _tornado(
