@@ -56,18 +56,22 @@ SKIPPED_PREFIXES = {
 @dataclass(frozen=True)
 class Caller:
     """Who calls: anonymous, signed in with no role, site staff, a project role, or a PMO
-    administrator of the walked project's portfolio."""
+    administrator or viewer of the walked project's portfolio."""
 
     name: str
     role: Role | None = None
     signed_in: bool = True
     staff: bool = False
     portfolio_admin: bool = False
+    portfolio_viewer: bool = False
 
     @property
     def perms(self) -> frozenset[Permission]:
+        """What the caller may do on the walked project (a portfolio role carries over)."""
         if self.portfolio_admin:
             return ROLE_PERMISSIONS[Role.PMO_ADMIN]
+        if self.portfolio_viewer:
+            return ROLE_PERMISSIONS[Role.VIEWER]
         return ROLE_PERMISSIONS[self.role] if self.role else frozenset()
 
     @property
@@ -80,6 +84,7 @@ CALLERS = [
     Caller("outsider"),
     Caller("staff", staff=True),
     Caller("portfolio_admin", portfolio_admin=True),
+    Caller("portfolio_viewer", portfolio_viewer=True),
     *(Caller(role.value, role=role) for role in ROLE_PERMISSIONS),
 ]
 UPLOADER = "project_manager"  # whose session holds the walked import upload
@@ -525,6 +530,8 @@ def _clients(world: dict[str, Any], caller: Caller) -> tuple[Client, str]:
             MembershipFactory(project=project, user=person, role=caller.role)
         if caller.portfolio_admin:
             PortfolioMembershipFactory(portfolio=project.portfolio, user=person, role="pmo_admin")
+        if caller.portfolio_viewer:
+            PortfolioMembershipFactory(portfolio=project.portfolio, user=person, role="viewer")
         client.force_login(person)
         _token, raw = feed_token_create(actor=person, name="Walker's calendar")
     # The walked upload belongs to the project manager's session.
