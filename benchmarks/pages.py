@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/pages.py             # 2,000 items + 3,000 dependencies
     KEEL_BENCH_PROFILE=gantt .venv/bin/python benchmarks/pages.py   # profile one page instead
+    KEEL_BENCH_SQL=1 .venv/bin/python benchmarks/pages.py            # also print each query
 
 A throwaway SQLite database (test settings) gets a waterfall project: 100 work packages of 19
 tasks each (2,000 items with one milestone per package), 3,000 finish-to-start, start-to-start
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 START = date(2026, 1, 5)
 TARGET_S = 0.3
 PAGES = {"Plan": "plan", "Gantt": "gantt", "Board": "board"}
+LAST_QUERIES: list[str] = []  # the SQL of the last measured page (KEEL_BENCH_SQL=1 prints it)
 
 
 def setup() -> None:
@@ -152,6 +154,7 @@ def measure(client: object, url: str, repeats: int = 10) -> tuple[float, float, 
 
     with connection.execute_wrapper(count):
         first = client.get(url)  # type: ignore[attr-defined]
+    LAST_QUERIES[:] = queries
     assert first.status_code == 200, (url, first.status_code)
     times = []
     cpu = []
@@ -204,6 +207,9 @@ def main() -> int:
             break
         median, low, high, cpu, queries = measure(client, f"/p/BIG/{path}/")
         *_small, small_queries = measure(client, f"/p/SMALL/{path}/", repeats=1)
+        if os.environ.get("KEEL_BENCH_SQL"):
+            for sql in LAST_QUERIES:
+                print(f"    {name}: {sql[:150]}")
         fast = median < TARGET_S
         constant = queries == small_queries
         ok = ok and fast and constant

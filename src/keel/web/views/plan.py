@@ -24,7 +24,7 @@ from keel.web.views._common import Outcome, attempt
 __all__ = ["plan", "plan_add", "plan_move", "plan_row", "plan_row_edit", "plan_structure"]
 
 
-def _rows(project: Project) -> list[WorkItem]:
+def _rows(project: Project, statuses: list[Any] | None = None) -> list[WorkItem]:
     """The WBS in outline order, each item told its depth, whether it has children, and its
     status and assignee (``plan_status``, ``plan_person``)."""
     # Only the row's own columns, and statuses and people looked up once each: whole rows with
@@ -39,7 +39,7 @@ def _rows(project: Project) -> list[WorkItem]:
             "progress", "status_id", "assignee_id",
         )
     )  # fmt: skip
-    statuses = {s.pk: s for s in selectors.workflow_statuses(project)}
+    by_id = {s.pk: s for s in (statuses or selectors.workflow_statuses(project))}
     people = {
         u.pk: u
         for u in User.objects.filter(pk__in={i.assignee_id for i in items if i.assignee_id}).only(
@@ -51,7 +51,7 @@ def _rows(project: Project) -> list[WorkItem]:
         item.project = project
         item.depth = item.outline_code.count(".")
         item.is_summary = item.pk in parents
-        item.plan_status = statuses.get(item.status_id)
+        item.plan_status = by_id.get(item.status_id)
         item.plan_person = people.get(item.assignee_id) if item.assignee_id else None
     return items
 
@@ -78,7 +78,8 @@ def _item(request: HttpRequest, key: str, item_key: str, need: Permission) -> Wo
 
 
 def _rows_response(request: HttpRequest, project: Project, error: str = "") -> HttpResponse:
-    context = _context(request, project) | {"items": _rows(project), "error": error}
+    context = _context(request, project)
+    context |= {"items": _rows(project, context["statuses"]), "error": error}
     return render(request, "keel/plan/_rows.html", context)
 
 
@@ -87,7 +88,8 @@ def plan(request: HttpRequest, key: str) -> HttpResponse:
     project = access_project(request.user, key, Permission.ITEM_VIEW)
     if request.htmx and not request.htmx.history_restore_request:
         return _rows_response(request, project)
-    context = _context(request, project) | {"items": _rows(project)}
+    context = _context(request, project)
+    context["items"] = _rows(project, context["statuses"])
     return render(request, "keel/plan/page.html", context)
 
 
