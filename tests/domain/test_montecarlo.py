@@ -577,3 +577,21 @@ def test_a_plan_decades_long_gets_its_dates():
     )
     assert result.finish_percentiles[50] == schedule(net).finish
     assert result.finish_percentiles[50].year >= 2070
+
+
+def test_finish_tornado_of_a_large_plan_picks_the_tasks_that_are_critical(monkeypatch):
+    """Over 200 estimated tasks, the tornado considers those most often critical."""
+    import keel.domain.risk.engine as engine
+
+    monkeypatch.setattr(engine, "CHUNK_CELLS", 60_000)  # 200 iterations a chunk
+    tasks = [Task(f"T{i}", duration=5 * D) for i in range(300)]
+    tasks[7] = Task("T7", duration=20 * D)  # always the longest: always critical
+    net = network(*tasks)
+    estimates = [TaskUncertainty(t.id, Distribution.uniform(t.duration * 0.8, t.duration * 1.2))
+                 for t in tasks]  # fmt: skip
+    one = simulate(net, estimates, iterations=1_000, seed=3, workers=1)
+    two = simulate(net, estimates, iterations=1_000, seed=3, workers=2)
+    assert one.finish_drivers == two.finish_drivers
+    assert one.finish_drivers[0].id == "T7"
+    assert one.finish_drivers[0].correlation > 0.99
+    assert one.criticality["T7"] == 1.0

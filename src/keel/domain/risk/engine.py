@@ -306,7 +306,14 @@ def simulate(
     none = Distribution.fixed(0)
     risk_days = Sampler([r.extra_duration or none for r in inputs.risks])
     risk_money = Sampler([r.extra_cost or none for r in inputs.risks])
-    kept_dur = np.empty((inputs.unc_rows.size, keep), dtype=np.float32)
+    # The finish tornado looks at estimated durations with a spread: all of them when there
+    # are at most _TORNADO_CANDIDATES, else those most often critical in the first chunk.
+    # Only their samples are kept; until the choice is made, chunk 0 keeps all of its own.
+    spread_rows = np.flatnonzero(np.asarray([d.high > d.low for d in inputs.unc_dists], bool))
+    chosen: dict[str, Any] = {}
+    if spread_rows.size <= _TORNADO_CANDIDATES:
+        chosen["pick"] = spread_rows
+        chosen["kept"] = np.empty((spread_rows.size, keep), dtype=np.float32)
     # The cost tornado looks at the costs with the largest spread; only those are kept.
     spread = np.asarray([d.variance() for d in inputs.cost_dists], dtype=np.float64)
     cost_pick = np.flatnonzero(spread > 0)
@@ -369,25 +376,41 @@ def simulate(
         cost[done : done + c] = chunk_cost
         if done < keep:
             take = min(keep - done, c)
-            kept_dur[:, done : done + take] = sampled[:, :take]
+            if "pick" in chosen:
+                chosen["kept"][:, done : done + take] = sampled[chosen["pick"], :take]
+            else:
+                chosen["first"] = sampled[:, :take]
             kept_cost[:, done : done + take] = cost_samples[cost_pick, :take]
             kept_risk_d[:, done : done + take] = risk_d[:, :take]
             kept_risk_c[:, done : done + take] = risk_c[:, :take]
         return plan.critical_counts(early, late)
 
-    threads = max(1, min(workers if workers is not None else WORKERS, len(firsts)))
+    def count(k: int, counts: npt.NDArray[np.int64]) -> None:
+        crit_count[:] += counts
+        if progress is not None:
+            progress(min(total, firsts[k] + chunk), total)
+
+    rest = range(len(firsts))
+    if "pick" not in chosen:
+        count(0, run_chunk(0))
+        rest = range(1, len(firsts))
+        unc = inputs.unc_rows
+        often = np.argsort(-crit_count[unc[spread_rows]], kind="stable")[:_TORNADO_CANDIDATES]
+        chosen["pick"] = np.sort(spread_rows[often])
+        chosen["kept"] = np.empty((chosen["pick"].size, keep), dtype=np.float32)
+        first = chosen.pop("first")
+        chosen["kept"][:, : first.shape[1]] = first[chosen["pick"]]
+    threads = max(1, min(workers if workers is not None else WORKERS, len(rest)))
     if threads == 1:
-        results: Iterable[npt.NDArray[np.int64]] = map(run_chunk, range(len(firsts)))
+        results: Iterable[npt.NDArray[np.int64]] = map(run_chunk, rest)
         pool = None
     else:
         # NumPy lets go of the GIL inside its loops, so chunks overlap on several cores.
         pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="keel-montecarlo")
-        results = pool.map(run_chunk, range(len(firsts)))
+        results = pool.map(run_chunk, rest)
     try:
-        for k, counts in enumerate(results):
-            crit_count += counts
-            if progress is not None:
-                progress(min(total, firsts[k] + chunk), total)
+        for k, counts in zip(rest, results, strict=True):
+            count(k, counts)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -399,8 +422,8 @@ def simulate(
         finish,
         cost,
         crit_count,
-        (kept_dur, kept_cost, kept_risk_d, kept_risk_c),
-        cost_pick,
+        (chosen["kept"], kept_cost, kept_risk_d, kept_risk_c),
+        (chosen["pick"], cost_pick),
         target_finish,
         None if budget is None else Decimal(str(budget)),
         bins,
@@ -439,7 +462,7 @@ def _result(
         npt.NDArray[np.float32],
         npt.NDArray[np.float32],
     ],
-    cost_pick: npt.NDArray[np.int64],
+    picks: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
     target_finish: datetime | None,
     budget: Decimal | None,
     bins: int,
@@ -465,7 +488,7 @@ def _result(
     criticality = {net.ids[j]: float(crit_count[j]) / total for j in work}
     keep = kept[0].shape[1]
     finish_drivers, cost_drivers = _tornado(plan, inputs, finish[:keep], cost[:keep], kept,
-                                            crit_count, cost_pick)  # fmt: skip
+                                            picks)  # fmt: skip
     counts, edges = np.histogram(finish, bins=bins)
     cumulative = np.cumsum(counts) / total
     edge_minutes = np.rint(edges).astype(np.int64)
@@ -565,13 +588,14 @@ def _tornado(
         npt.NDArray[np.float32],
         npt.NDArray[np.float32],
     ],
-    crit_count: npt.NDArray[np.int64],
-    cost_pick: npt.NDArray[np.int64],
+    picks: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
 ) -> tuple[tuple[Driver, ...], tuple[Driver, ...]]:
     """The biggest drivers of the finish and of the cost, by |Spearman ρ|.
 
-    ``cost_pick`` are the cost estimates whose samples were kept (rows of ``kept[1]``).
+    ``picks`` are the duration and cost estimates whose samples were kept (the rows of
+    ``kept[0]`` and ``kept[1]``), as positions in ``inputs.unc_rows`` and ``inputs.cost_rows``.
     """
+    pick, cost_pick = picks
     net = plan.net
     kept_dur, kept_cost, risk_d, risk_c = kept
 
@@ -596,13 +620,8 @@ def _tornado(
         )
 
     unc = inputs.unc_rows
-    spread = np.asarray([d.high > d.low for d in inputs.unc_dists], dtype=bool)
-    pick = np.flatnonzero(spread)
-    if pick.size > _TORNADO_CANDIDATES:
-        pick = pick[np.argsort(-crit_count[unc[pick]], kind="stable")[:_TORNADO_CANDIDATES]]
-        pick.sort()
     f_cands = [(net.ids[j], name(j), "task") for j in unc[pick].tolist()]
-    f_data = [kept_dur[pick]]
+    f_data = [kept_dur]
     r_pick = [k for k, r in enumerate(inputs.risks) if r.extra_duration is not None]
     f_cands += [(inputs.risks[k].id, inputs.risks[k].name, "risk") for k in r_pick]
     f_data.append(risk_d[r_pick])
