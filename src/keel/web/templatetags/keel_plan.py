@@ -110,7 +110,7 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
         )
     # A full plan hands over its rows' statuses and people (see views.plan._rows).
     assignee = item.plan_person if hasattr(item, "plan_person") else item.assignee
-    who = escape(assignee.get_full_name() or assignee.username) if assignee else "—"
+    who = escape(str(assignee)) if assignee else "—"
     status = getattr(item, "plan_status", None) or item.status
     progress = int(item.progress or 0)
     words = urls.words
@@ -132,7 +132,8 @@ def _row(item: Any, project_key: str, urls: _Urls, can_edit: bool, can_create: b
         f'<td class="date">{_date(item.early_finish, urls)}</td>',
         f'<td class="num">{_number(item.duration_days, urls)}</td>',
         f'<td class="num">{_number(item.estimate_hours, urls)}</td>',
-        f'<td><span class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" '
+        f'<td class="progress-cell"><span class="progress" role="progressbar" '
+        f'aria-valuemin="0" aria-valuemax="100" '
         f'aria-valuenow="{progress}" title="{escape(urls.done % {"value": progress})}">'
         f'<span class="bar" style="width: {progress}%"></span></span> '
         f'<span class="pct">{progress}%</span></td>',

@@ -43,7 +43,7 @@ def _rows(project: Project, statuses: list[Any] | None = None) -> list[WorkItem]
     people = {
         u.pk: u
         for u in User.objects.filter(pk__in={i.assignee_id for i in items if i.assignee_id}).only(
-            "id", "username", "first_name", "last_name"
+            "id", "username", "display_name", "first_name", "last_name"
         )
     }
     parents = {i.parent_id for i in items if i.parent_id}
