@@ -449,3 +449,53 @@ class BaselineItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_key} in {self.baseline}"
+
+
+def standard_hours() -> list[list[str]]:
+    """The standard working hours: 09:00-12:00 and 13:00-18:00."""
+    return [["09:00", "12:00"], ["13:00", "18:00"]]
+
+
+class ProjectCalendar(models.Model):
+    """When a project's work happens: working weekdays, daily hours, a country's public holidays
+    and the project's own exceptions. A project without one is on the standard calendar.
+
+    ``workdays`` lists ISO weekday digits (1 = Monday ... 7 = Sunday); ``hours`` is a list of
+    ["HH:MM", "HH:MM"] working periods, the same on every working day. Written by
+    ``work.services.calendar_update``; the scheduler reads it in ``work.adapters``.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="calendar")
+    country = models.CharField(_("holiday country"), max_length=8, blank=True)
+    workdays = models.CharField(_("working days"), max_length=7, default="12345")
+    hours = models.JSONField(_("working hours"), default=standard_hours)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.project.key}"
+
+
+class CalendarException(models.Model):
+    """Dates ``start``..``finish`` (inclusive) that are non-working, or working; a working
+    exception uses its own ``hours`` or, when empty, the calendar's hours."""
+
+    calendar = models.ForeignKey(
+        ProjectCalendar, on_delete=models.CASCADE, related_name="exceptions"
+    )
+    start = models.DateField(_("from"))
+    finish = models.DateField(_("to"))
+    working = models.BooleanField(_("working"), default=False)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    hours = models.JSONField(_("working hours"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finish__gte=F("start")), name="calendar_exception_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.finish} ({'working' if self.working else 'off'})"
