@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/levelling.py              # 5k and 20k tasks, tj3 on 5k
-    .venv/bin/python benchmarks/levelling.py --quick      # 5k only, no tj3
-    .venv/bin/python benchmarks/levelling.py --tj3-large  # tj3 on 20k too (takes minutes)
+    .venv/bin/python benchmarks/levelling.py              # 5k and 20k, tj3 on both, heat map
+    .venv/bin/python benchmarks/levelling.py --quick      # 5k and the heat map, no tj3
+    .venv/bin/python benchmarks/levelling.py --no-tj3 --no-heat-map   # Keel's levelling only
 
 Targets (issue #5): levelling a 5,000-task project with 500 resources in < 2 s; 20,000 tasks
 in < 10 s. The network is ``networks.random_network`` (summaries, ~1.5 links per task, a
