@@ -89,12 +89,40 @@ class _Segments:
         return out
 
 
+class _Lags:
+    """Link lags added to (or taken from) candidate rows; only the rows with a lag when few
+    links have one, which is usual."""
+
+    __slots__ = ("rows", "values")
+
+    def __init__(self, rows: Index | None, values: Index) -> None:
+        self.rows = rows
+        self.values = values[:, None]
+
+    @classmethod
+    def of(cls, lags: Index) -> _Lags | None:
+        """None when no link has a lag."""
+        rows = np.flatnonzero(lags)
+        if not rows.size:
+            return None
+        if rows.size * 4 > lags.size:
+            return cls(None, lags)
+        return cls(rows, lags[rows])
+
+    def add(self, cand: Matrix, sign: int) -> None:
+        values = (self.values if sign > 0 else -self.values).astype(cand.dtype)
+        if self.rows is None:
+            cand += values
+        else:
+            cand[self.rows] += values
+
+
 @dataclass(slots=True)
 class _Back:
     """Links out of one level's tasks that bound either late finish or late start."""
 
     rows: Index  # row of the candidate in [LS; LF]
-    lag: Index | None
+    lag: _Lags | None
     pct: PercentLinks | None
     starts: _Segments  # groups of links by predecessor (links are sorted by it)
     targets: Index  # row within the level's bounds matrix of each segment
@@ -109,7 +137,7 @@ class _Level:
     plain_rows: Index  # their rows within ``work``
     special: list[int]
     f_row: Index  # per link into the level, sorted by successor: row in [ES; EF]
-    f_lag: Index | None
+    f_lag: _Lags | None
     f_pct: PercentLinks | None
     f_sub: Index | None  # links whose candidate is a finish: minus d(successor)
     f_succ: Index
@@ -264,7 +292,6 @@ class Plan:
             starts = np.flatnonzero(np.r_[True, ls[1:] != ls[:-1]]) if links.size else links[:0]
             if links.size and not np.array_equal(ls[starts], work):
                 raise AssertionError("every work task above level 0 has a link into it")
-            has_lag = np.flatnonzero(lag[links] != 0)
             has_pct = np.flatnonzero(~np.isnan(pct[links]))
             subs = np.flatnonzero(finish_type[links])
             kids_lists = [net.children[s] for s in sums.tolist()]
@@ -285,7 +312,7 @@ class Plan:
                 back.append(
                     _Back(
                         rows=b_rowsrc[g],
-                        lag=lag[g] if np.any(lag[g] != 0) else None,
+                        lag=_Lags.of(lag[g]),
                         pct=(g_pct, pred[g[g_pct]], pct[g[g_pct]]) if g_pct.size else None,
                         starts=_Segments(g_starts, g.size),
                         targets=rows + (0 if flag else members.size),
@@ -301,7 +328,7 @@ class Plan:
                     plain_rows=plain_rows,
                     special=work[special[work]].tolist(),
                     f_row=f_rowsrc[links],
-                    f_lag=lag[links] if has_lag.size else None,
+                    f_lag=_Lags.of(lag[links]),
                     f_pct=(has_pct, pred[links[has_pct]], pct[links[has_pct]])
                     if has_pct.size
                     else None,
@@ -342,7 +369,7 @@ class Plan:
                 if lv.f_row.size:
                     cand = early[lv.f_row]
                     if lv.f_lag is not None:
-                        cand += lv.f_lag[:, None].astype(cand.dtype)
+                        lv.f_lag.add(cand, 1)
                     if lv.f_pct is not None:
                         rows, preds, pct = lv.f_pct
                         work = ef[preds] - es[preds]
@@ -441,7 +468,7 @@ class Plan:
             for b in lv.back:
                 cand = late[b.rows]
                 if b.lag is not None:
-                    cand -= b.lag[:, None].astype(cand.dtype)
+                    b.lag.add(cand, -1)
                 if b.pct is not None:
                     rows, preds, pct = b.pct
                     work = ef[preds] - es[preds]
