@@ -9,8 +9,10 @@ Rules of the mapping (documented in docs/scheduling.md, "Projects in the server"
 - ``planned_start`` becomes "start no earlier than" that day, ``due_date`` a deadline at the end
   of that day: a task never moves for a deadline, it shows negative float instead;
 - dependency lags are working days;
-- the project calendar is the standard one (Monday-Friday, 09:00-12:00 and 13:00-18:00), and the
-  plan starts on the project's start date (or the day it was created);
+- the project calendar is the project's ``ProjectCalendar`` (working days, hours, a country's
+  public holidays with China's 调休 working weekends, own exceptions), or the standard one
+  (Monday-Friday, 09:00-12:00 and 13:00-18:00) when it has none; the plan starts on the
+  project's start date (or the day it was created);
 - an item with assigned people or equipment is scheduled on their calendars (when all of them
   work), and an item that resource levelling delayed carries that delay (see docs/resources.md).
 """
@@ -18,14 +20,15 @@ Rules of the mapping (documented in docs/scheduling.md, "Projects in the server"
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 
 from keel.apps.projects.models import Project
+from keel.apps.work.models import CalendarException, ItemType, ProjectCalendar, WorkItem
 from keel.apps.work.models import Dependency as DependencyRow
-from keel.apps.work.models import ItemType, WorkItem
 from keel.domain.schedule import (
     Constraint,
     ConstraintType,
@@ -35,13 +38,87 @@ from keel.domain.schedule import (
     Task,
     standard_calendar,
 )
+from keel.domain.schedule.calendar import Intervals, WorkingCalendar, holiday_calendar
 
-__all__ = ["MINUTES_PER_DAY", "ProjectNetwork", "project_to_network"]
+__all__ = [
+    "MINUTES_PER_DAY",
+    "ProjectNetwork",
+    "calendar_of",
+    "hours_to_intervals",
+    "project_calendar",
+    "project_to_network",
+]
 
 MINUTES_PER_DAY = 8 * 60
 _HAS_DELAY = "levelling_delay" in getattr(Task, "__dataclass_fields__", {})
 DAY_START = time(9, 0)
 DAY_END = time(18, 0)
+
+
+HOLIDAY_YEARS_BEFORE = 1
+HOLIDAY_YEARS_AFTER = 10
+
+
+def hours_to_intervals(hours: object) -> Intervals:
+    """[["09:00", "12:00"], ...] as minutes after midnight (("24:00" ends at midnight)."""
+    out = []
+    for start, end in hours or []:  # type: ignore[attr-defined]
+        a_h, a_m = str(start).split(":")
+        b_h, b_m = str(end).split(":")
+        out.append((int(a_h) * 60 + int(a_m), int(b_h) * 60 + int(b_m)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, years: tuple[int, ...]) -> tuple[frozenset[date], frozenset[date]]:
+    """A country's public holidays and its adjusted working weekends (调休) in ``years``."""
+    table = holiday_calendar(country, years=years)
+    off = frozenset(day for day, periods in table.exceptions.items() if not periods)
+    on = frozenset(day for day, periods in table.exceptions.items() if periods)
+    return off, on
+
+
+def holiday_years(first_year: int) -> tuple[int, ...]:
+    """The years whose public holidays a project starting in ``first_year`` is given."""
+    return tuple(range(first_year - HOLIDAY_YEARS_BEFORE, first_year + HOLIDAY_YEARS_AFTER + 1))
+
+
+def calendar_of(
+    row: ProjectCalendar | None,
+    exceptions: list[CalendarException] | tuple[CalendarException, ...] = (),
+    *,
+    first_year: int,
+    name: str = "standard",
+) -> WorkingCalendar:
+    """The engine calendar of a ``ProjectCalendar`` row and its exceptions (standard: None).
+
+    Precedence for a date: the project's own exceptions, then the country's holidays and
+    adjusted working weekends, then the working week.
+    """
+    if row is None:
+        return standard_calendar(name)
+    hours = hours_to_intervals(row.hours)
+    week = tuple(hours if str(day + 1) in row.workdays else () for day in range(7))
+    days: dict[date, Intervals] = {}
+    if row.country:
+        off, on = _holidays(row.country, holiday_years(first_year))
+        days.update((day, ()) for day in off)
+        days.update((day, hours) for day in on)
+    for exc in exceptions:
+        periods = (hours_to_intervals(exc.hours) or hours) if exc.working else ()
+        day = exc.start
+        while day <= exc.finish:
+            days[day] = periods
+            day += timedelta(days=1)
+    return WorkingCalendar(name, week=week, exceptions=days)
+
+
+def project_calendar(project: Project, name: str = "standard") -> WorkingCalendar:
+    """The project's working calendar (one query, two with a calendar; standard without)."""
+    row = ProjectCalendar.objects.filter(project=project).prefetch_related("exceptions").first()
+    exceptions = list(row.exceptions.all()) if row is not None else []
+    first_year = (project.start_date or project.created_at.date()).year
+    return calendar_of(row, exceptions, first_year=first_year, name=name)
 
 
 @dataclass(frozen=True)
@@ -98,8 +175,8 @@ def _delay(minutes: int) -> dict[str, int]:
 
 
 def project_to_network(project: Project) -> ProjectNetwork:
-    """Load a project's items, dependencies, resource calendars and levelling delays into a
-    scheduling ``Network`` (four queries, five with resource leave)."""
+    """Load a project's items, dependencies, calendar, resource calendars and levelling delays
+    into a scheduling ``Network`` (five queries, six with a calendar or resource leave)."""
     rows = list(
         WorkItem.objects.filter(project=project)
         .select_related("parent")
@@ -138,7 +215,7 @@ def project_to_network(project: Project) -> ProjectNetwork:
         tasks=tasks,
         dependencies=links,
         start=datetime.combine(start_day, DAY_START),
-        calendars={"standard": standard_calendar(), **calendars},
+        calendars={"standard": project_calendar(project), **calendars},
         calendar="standard",
         name=project.name,
     )
