@@ -847,3 +847,104 @@ def test_objects_of_another_project_are_not_found():
                     failures.append(f"{method} {url} ({pattern.name}): {code}, changed {changed}")
     assert walked >= 10, "the walk found too few pages that take an object of a project"
     assert not failures, "\n".join(failures)
+
+
+# Bodies that name another project's objects, POSTed to the walked project's pages by its
+# manager: (route name, extra path parameters, body from (world, other project)).
+FOREIGN_BODIES: list[tuple[str, dict[str, Any], Callable[[dict, dict], dict[str, Any]]]] = [
+    ("keel-web:board-move", {}, lambda w, o: {"item": w["item"].key, "to_status": o["status"].pk}),
+    (
+        "keel-web:item-detail",
+        {},
+        lambda w, o: {"version": w["item"].version, "status": o["status"].pk},
+    ),
+    (
+        "keel-web:plan-row",
+        {},
+        lambda w, o: {"version": w["item"].version, "status": o["status"].pk},
+    ),
+    ("keel-web:plan-add", {}, lambda w, o: {"title": "Walk", "parent": o["item"].key}),
+    ("keel-web:plan-move", {}, lambda w, o: {"into": o["item"].key}),
+    ("keel-web:item-dependency-add", {}, lambda w, o: {"predecessor": o["item"].key}),
+    (
+        "keel-web:item-assignments",
+        {},
+        lambda w, o: {"op": "delete", "assignment": o["assignment"].pk},
+    ),
+    (
+        "keel-web:item-assignments",
+        {},
+        lambda w, o: {"op": "update", "assignment": o["assignment"].pk, "units": "0.5"},
+    ),
+    ("keel-web:risk-detail", {}, lambda w, o: {"op": "action", "item": o["item"].key}),
+    (
+        "keel-web:risk-simulation",
+        {},
+        lambda w, o: {
+            "op": "estimate",
+            "item": o["item"].key,
+            "duration_min": "1",
+            "duration_likely": "2",
+            "duration_max": "4",
+        },
+    ),
+    (
+        "keel-web:project-settings",
+        {},
+        lambda w, o: {"action": "status-remove", "status": o["status"].pk},
+    ),
+    (
+        "keel-web:project-settings",
+        {},
+        lambda w, o: {
+            "action": "transition-add",
+            "from_status": o["status"].pk,
+            "to_status": o["status"].pk,
+        },
+    ),
+    (
+        "keel-web:budget-change",
+        {},
+        lambda w, o: {"category": "labour", "amount": "5", "reason": "Walk", "item": o["item"].key},
+    ),
+    (
+        "keel-web:expense-create",
+        {},
+        lambda w, o: {
+            "category": "equipment",
+            "amount": "3",
+            "currency": "CNY",
+            "day": "2025-01-08",
+            "item": o["item"].key,
+        },
+    ),
+    (
+        "keel-web:timesheet-cell",
+        {},
+        lambda w, o: {"item": o["item"].pk, "day": "2025-02-03", "hours": "2"},
+    ),
+    ("keel-web:project-resources", {}, lambda w, o: {"op": "cancel", "request": "0"}),
+]
+
+
+def test_bodies_naming_another_projects_objects_change_nothing():
+    """The walked project's manager POSTs to the walked project's pages a body that names
+    another project's status, item or assignment: refused (any answer but a 500), nothing
+    changed anywhere."""
+    world = build_world()
+    world["selected"] = WorkflowStatus.objects.get(
+        workflow__project=world["project"], key="selected"
+    )
+    caller = next(c for c in CALLERS if c.name == "project_manager")
+    client, feed_token = _clients(world, caller)
+    other = build_other_project()
+    world["before"] = fingerprint()
+    patterns = {p.name: p for p in site_patterns()}
+    failures: list[str] = []
+    for name, extra, body in FOREIGN_BODIES:
+        url = _url(patterns[name], {**world["params"], "token": feed_token, **extra})
+        data = body(world, other)
+        response, changed = _call(client, "POST", url, data, world["before"])
+        if response.status_code >= 500 or changed:
+            failures.append(f"POST {url} {data}: {response.status_code}, changed {changed}")
+    assert not failures, "\n".join(failures)

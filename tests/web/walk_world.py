@@ -151,8 +151,20 @@ def build_other_project() -> dict[str, Any]:
     run = SimulationRun.objects.create(
         project=project, requested_by=pm, iterations=10, seed=1, status="done", progress=100
     )
+    from keel.apps.resources import services as resources
+
+    staff = UserFactory(is_staff=True)
+    worker_resource = resources.resource_create(actor=staff, name="Other worker", kind="person")
+    assignment = resources.assignment_create(actor=pm, item=item, resource=worker_resource, units=1)
+    status = project.workflow.statuses.exclude(pk=item.status_id).order_by("position").first()
     return {
         "project": project,
+        "item": item,
+        "status": status,
+        "assignment": assignment,
+        "expense": expense,
+        "timesheet": entry.timesheet,
+        "membership": membership,
         "params": {
             "item_key": item.key,
             "item_id": item.pk,
