@@ -91,15 +91,22 @@ def test_portfolio_levelling_spans_projects(staff, planned):
 
 
 def test_preview_and_apply_on_the_project_tab(planned, clash):
-    """The tab shows the preview table and the new finish; Apply stores the delay."""
+    """The tab shows the preview table and the new finish; Apply stores the delay and the
+    Gantt chart's bar moves to the next week."""
     from django.test import Client
 
     client = Client()
     client.force_login(planned.manager)
     page = client.get("/p/ERP/resources/?preview=1").content.decode()
     assert clash[1].key in page and "Apply levelling" in page
+    docs = clash[1]
+    tip = f"<title>{docs.key} Docs: "
+    gantt = client.get("/p/ERP/gantt/").content.decode()
+    assert f"{tip}2 Mar – 6 Mar</title>" in gantt
     client.post("/p/ERP/resources/", {"op": "apply"})
-    assert LevellingDelay.objects.filter(item=clash[1]).exists()
+    assert LevellingDelay.objects.filter(item=docs).exists()
+    gantt = client.get("/p/ERP/gantt/").content.decode()
+    assert f"{tip}9 Mar – 13 Mar</title>" in gantt
 
 
 def test_item_priority_decides_who_waits(staff, planned):
