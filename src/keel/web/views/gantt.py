@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -82,7 +82,7 @@ def _scale(first: date, last: date, zoom: str, px: float) -> tuple[list[str], li
     while d <= last:
         nxt = (d.replace(day=28) + timedelta(days=4)).replace(day=1)
         if zoom in ("day", "week"):
-            label, end = date_format(d, "F Y"), nxt
+            label, end = formats.date_format(d, "YEAR_MONTH_FORMAT"), nxt
         else:
             end = d.replace(year=d.year + 1, month=1)
             label = str(d.year) if d.month == 1 or d == first.replace(day=1) else ""
