@@ -182,3 +182,14 @@ def test_empty_project_says_so(client):
     client.force_login(project.manager)
     html = client.get(_url("EMP")).content.decode()
     assert "No work items yet" in html
+
+
+def test_scale_and_zoom_speak_the_language(client, plan):
+    """In 简体中文 the month bands read like 2026年1月 and the zoom buttons are 日/周/月/季度."""
+    client.force_login(plan.manager)
+    html = client.get(_url("GNT"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert re.search(r'<text class="band"[^>]*>\d{4}年\d{1,2}月</text>', html)
+    zooms = re.findall(r'data-zoom="\w+"[^>]*>([^<]+)</a>', html)
+    assert zooms == ["日", "周", "月", "季度"]
+    english = client.get(_url("GNT"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r'<text class="band"[^>]*>[A-Z][a-z]+ \d{4}</text>', english)
