@@ -24,10 +24,12 @@ __all__ = [
     "baseline_current",
     "baseline_get",
     "baseline_list",
+    "calendar_holidays",
     "comment_list",
     "dependency_list",
     "item_history",
     "label_list",
+    "project_calendar_get",
     "project_history",
     "work_item_get",
     "work_item_list",
@@ -180,3 +182,33 @@ def baseline_get(project: Project, number: int) -> Baseline:
     if baseline is None:
         raise Http404(f"{project.key} has no baseline {number}.")
     return baseline
+
+
+def project_calendar_get(project: Project) -> Any:
+    """The project's ``ProjectCalendar`` with its exceptions (None: the standard calendar)."""
+    from keel.apps.work.models import ProjectCalendar
+
+    return ProjectCalendar.objects.filter(project=project).prefetch_related("exceptions").first()
+
+
+def calendar_holidays(country: str, years: Any, language: str = "") -> list[tuple[Any, str, bool]]:
+    """A country's public holidays in ``years`` as (date, name, working) by date; ``working``
+    marks a weekend day that is worked instead (China's 调休). Names are in ``language``
+    (a Django language code) where the ``holidays`` package has them, else in English."""
+    import holidays
+
+    if not country:
+        return []
+    supported = holidays.country_holidays(country).supported_languages
+    wanted_language = "zh_CN" if language.lower().startswith("zh") else "en_US"
+    table = holidays.country_holidays(
+        country,
+        years=list(years),
+        language=wanted_language if wanted_language in supported else None,
+    )
+    wanted = set(years)
+    days: list[tuple[Any, str, bool]] = [(day, name, False) for day, name in table.items()]
+    days += [
+        (day, "", True) for day in getattr(table, "weekend_workdays", ()) if day.year in wanted
+    ]
+    return sorted(days, key=lambda row: row[0])

@@ -4,6 +4,7 @@ Every service is atomic, keyword-only, takes the acting user and checks access i
 """
 
 from keel.apps.work.services.baselines import baseline_capture, baseline_make_current
+from keel.apps.work.services.calendars import calendar_update
 from keel.apps.work.services.comments import comment_create, comment_delete, comment_update
 from keel.apps.work.services.dependencies import (
     dependency_create,
@@ -35,6 +36,7 @@ from keel.apps.work.services.workflow import (
 __all__ = [
     "baseline_capture",
     "baseline_make_current",
+    "calendar_update",
     "comment_create",
     "comment_delete",
     "comment_update",
