@@ -20,6 +20,7 @@ from keel.api.errors import error_body, register_exception_handlers
 from keel.api.routers import (
     accounts,
     baselines,
+    calendars,
     dependencies,
     finance,
     interchange,
@@ -166,3 +167,4 @@ api.add_router("", baselines.router)
 api.add_router("", resources.router)
 api.add_router("", finance.router)
 api.add_router("", risk.router)
+api.add_router("", calendars.router)

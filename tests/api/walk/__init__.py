@@ -18,4 +18,4 @@ USER, STAFF, PORTFOLIO, PROJECT = "user", "staff", "portfolio", "project"
 # A portfolio named in the body: outsiders get the 400 of a portfolio that does not exist.
 NAMED_PORTFOLIO = "named portfolio"
 
-AREAS = ("baselines", "resources", "finance", "risk", "interchange")
+AREAS = ("baselines", "resources", "finance", "risk", "interchange", "calendars")
