@@ -32,7 +32,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from tests.factories import MembershipFactory, PortfolioMembershipFactory, UserFactory
-from tests.web.walk_world import build_other_project, build_world, changed_tables, fingerprint
+from tests.web.walk_world import (
+    build_other_project,
+    build_world,
+    changed_tables,
+    fingerprint,
+    write_count,
+)
 
 from keel.apps.interchange.services import feed_token_create
 from keel.apps.projects.access import ROLE_PERMISSIONS, Permission
@@ -315,6 +321,17 @@ ROUTES: dict[str, Route] = {
         body=lambda w: {"action": "status-add", "name": "QA"},
     ),
     "keel-web:project-gantt": Route(get=project(P.ITEM_VIEW)),
+    "keel-web:project-calendar": Route(
+        get=project(P.PROJECT_VIEW),
+        post=project(P.PROJECT_EDIT),
+        body=lambda w: {
+            "version": "0",
+            "country": "CN",
+            "workdays": ["1", "2", "3", "4", "5"],
+            "hours": "09:00-12:00, 13:00-18:00",
+            "rows": "0",
+        },
+    ),
     "keel-web:project-board": Route(
         get=project(P.ITEM_VIEW), variants=(("?lanes=assignee", None),)
     ),
@@ -645,11 +662,13 @@ def _call(
     choosing a language must not change the next call)."""
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
+        writes = write_count()
         if method == "GET":
             response = client.get(url, headers=headers)
         else:
             response = client.post(url, body, headers=headers)
-        changed = changed_tables(before, fingerprint())
+        unwritten = writes is not None and write_count() == writes
+        changed = [] if unwritten else changed_tables(before, fingerprint())
         transaction.set_rollback(True)
     client.cookies = cookies
     return response, changed
@@ -809,7 +828,9 @@ def test_walk_every_page(caller: Caller):
     world["before"] = fingerprint()
     failures: list[str] = []
     for pattern in site_patterns():
-        route = ROUTES[pattern.name]
+        route = ROUTES.get(pattern.name)
+        if route is None:
+            continue  # test_every_page_is_declared names it
         url = _url(pattern, params)
         # GET: the page, as HTMX asks for it, and its declared variants
         gets = [(url, route.get, {})]
@@ -846,8 +867,8 @@ def test_objects_of_another_project_are_not_found():
     failures: list[str] = []
     walked = 0
     for pattern in site_patterns():
-        route = ROUTES[pattern.name]
-        if not foreign & set(pattern.params):
+        route = ROUTES.get(pattern.name)
+        if route is None or not foreign & set(pattern.params):
             continue
         for key in (world["project"].key, other["project"].key):
             params = {**world["params"], "token": feed_token, **other["params"], "key": key}

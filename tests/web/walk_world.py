@@ -119,6 +119,18 @@ def fingerprint() -> dict[str, str]:
     return digests
 
 
+def write_count() -> int | None:
+    """How many rows this connection has written so far (SQLite); None elsewhere. Equal counts
+    before and after a request prove it wrote nothing, without a fingerprint."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT total_changes()")
+        return int(cursor.fetchone()[0])
+
+
 def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """The tables whose rows differ between two fingerprints."""
     return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
