@@ -114,7 +114,18 @@ def test_filter_sort_open_and_switch_language(browser, live_server, alice):
     page.close()
 
 
-@pytest.mark.parametrize("path", ["/portfolio/", "/p/ALPHA/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/portfolio/",
+        "/p/ALPHA/",
+        "/p/ALPHA/plan/",
+        "/p/ALPHA/gantt/",
+        "/p/ALPHA/board/",
+        "/p/ALPHA/members/",
+    ],
+)
 def test_pages_fit_a_phone(browser, live_server, alice, path):
     """On a 375 px phone the page needs no sideways scrolling."""
     page = browser.new_page(viewport={"width": 375, "height": 800})
