@@ -150,3 +150,56 @@ def test_a_project_without_a_calendar_is_on_the_standard_one(project):
     calendar = project_calendar(project)
     assert calendar.working_periods(date(2026, 10, 1)) == ((540, 720), (780, 1080))
     assert not calendar.is_working_day(date(2026, 10, 10))
+
+
+def test_mspdi_round_trip_keeps_the_calendar(cn_project, django_capture_on_commit_callbacks):
+    """Export as Microsoft Project XML and import into an empty project: the working week,
+    the hours, the project's own exceptions (a closed range, a worked day with its own hours)
+    and the country's holidays and 调休 days (written as dated exceptions) all come back, so
+    the imported task is scheduled on the same dates."""
+    from keel.apps.interchange.services import export_project, import_commit
+
+    pm = cn_project.manager
+    with django_capture_on_commit_callbacks(execute=True):
+        item_create(cn_project, "Data migration", duration_days=5, planned_start=date(2026, 9, 30))
+        calendar_update(
+            actor=pm,
+            project=cn_project,
+            version=1,
+            hours=[["08:30", "12:00"], ["13:00", "17:30"]],
+            exceptions=[
+                {"start": "2026-12-24", "finish": "2026-12-25", "name": "Office move"},
+                {"start": "2026-12-26", "working": True, "hours": [["09:00", "12:00"]]},
+            ],
+        )
+    data = export_project(cn_project, "mspdi", actor=pm)
+    assert b"<FromDate>2026-12-24T00:00:00</FromDate>" in data
+    with django_capture_on_commit_callbacks(execute=True):
+        target = ProjectFactory(
+            key="CNB", methodology="kanban", manager=pm, start_date=date(2026, 9, 14)
+        )
+    result = import_commit(actor=pm, data=data, format="mspdi", project_key="CNB")
+    row = ProjectCalendar.objects.get(project=target)
+    assert (row.workdays, row.hours) == ("12345", [["08:30", "12:00"], ["13:00", "17:30"]])
+    spans = {
+        (e.start, e.finish, e.working, tuple(map(tuple, e.hours))) for e in row.exceptions.all()
+    }
+    assert (date(2026, 12, 24), date(2026, 12, 25), False, ()) in spans
+    assert (date(2026, 12, 26), date(2026, 12, 26), True, (("09:00", "12:00"),)) in spans
+    assert (date(2026, 10, 1), date(2026, 10, 2), False, ()) in spans  # National Day (Thu-Fri)
+    assert (date(2026, 10, 10), date(2026, 10, 10), True, ()) in spans  # 调休 Saturday
+    before, after = project_calendar(cn_project), project_calendar(target)
+    for offset in range(0, 400):
+        day = date.fromordinal(date(2026, 9, 1).toordinal() + offset)
+        assert before.working_periods(day) == after.working_periods(day), day
+    imported = WorkItem.objects.get(project=target, title="Data migration")
+    assert imported.early_finish.date() == date(2026, 10, 12)
+    assert result.warnings == () or all("calendar" not in w for w in result.warnings)
+
+
+def test_taskjuggler_export_writes_the_holidays_as_leaves(cn_project):
+    from keel.apps.interchange.services import export_project
+
+    text = export_project(cn_project, "tjp", actor=cn_project.manager).decode()
+    assert 'leaves holiday "Closed" 2026-10-01' in text
+    assert 'leaves holiday "Closed" 2026-10-07' in text

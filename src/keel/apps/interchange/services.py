@@ -497,6 +497,7 @@ def import_commit(
     # A project that had no items is scheduled before its rows are written, so they are
     # inserted with their dates (no update of every row afterwards).
     links = {(lk.predecessor, lk.successor): lk for lk in plan.links}
+    calendar_warnings = _import_calendar(locked, plan, created)
     scheduled = fresh and _schedule_new_rows(locked, rows, links.values())
     for level in sorted(levels):
         for row in levels[level]:
@@ -557,7 +558,7 @@ def import_commit(
         ],
     )
     baselines = _import_baselines(actor, locked, plan, rows)
-    warnings = list(plan.warnings)
+    warnings = list(plan.warnings) + calendar_warnings
     resources, assignments = _import_resources(actor, locked, plan, rows, warnings)
     try:
         if not scheduled or assignments:  # resource calendars can move the dates
@@ -630,6 +631,29 @@ def _insert(model: Any, objs: list[Any]) -> None:
             cursor.executemany(sql, params[start : start + 2000])
 
 
+def _import_calendar(project: Project, plan: Plan, created: bool) -> list[str]:
+    """Store the file's project calendar (its base calendars resolved) as the project's
+    calendar, for a new project or one still on the standard calendar."""
+    from keel.apps.work.models import ProjectCalendar
+    from keel.apps.work.services.calendars import calendar_store_from_file
+
+    by_ref = {cal.ref: cal for cal in plan.calendars}
+    if plan.calendar not in by_ref:
+        return []
+    if not created and ProjectCalendar.objects.filter(project=project).exists():
+        return []
+    chain, ref = [], plan.calendar
+    while ref in by_ref and by_ref[ref] not in chain:
+        chain.append(by_ref[ref])
+        ref = by_ref[ref].base
+    week: dict[int, Any] = {d: ((540, 720), (780, 1080)) if d < 5 else () for d in range(7)}
+    days: dict[date, Any] = {}
+    for cal in reversed(chain):
+        week.update(cal.week)
+        days.update(cal.exceptions)
+    return calendar_store_from_file(project, week, days)
+
+
 def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bool:
     """Schedule the unsaved items of a project that had none, and set their dates.
 
@@ -637,17 +661,17 @@ def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bo
     (same durations, constraints, deadlines, calendar and start), so the stored result is what
     ``schedule_store`` would write. Returns False (nothing set) when the engine refuses.
     """
-    from keel.apps.work.adapters import DAY_END, DAY_START, _constraint, _duration, _minutes
+    from keel.apps.work.adapters import (
+        DAY_END,
+        DAY_START,
+        _constraint,
+        _duration,
+        _minutes,
+        project_calendar,
+    )
     from keel.apps.work.models import ItemType
     from keel.domain.errors import KeelError
-    from keel.domain.schedule import (
-        Dependency,
-        DependencyType,
-        Network,
-        Task,
-        schedule,
-        standard_calendar,
-    )
+    from keel.domain.schedule import Dependency, DependencyType, Network, Task, schedule
 
     prefix = f"{project.key}-"
     ordered = sorted(rows.values(), key=lambda r: (r.outline_sort, r.number))
@@ -674,7 +698,7 @@ def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bo
             for lk in links
         ),
         start=datetime.combine(project.start_date or project.created_at.date(), DAY_START),
-        calendars={"standard": standard_calendar()},
+        calendars={"standard": project_calendar(project)},
         calendar="standard",
         name=project.name,
     )
@@ -945,7 +969,26 @@ def plan_of_project(project: Project) -> Plan:
         resources=resources,
         assignments=assignments,
         baselines=baselines,
+        **_export_calendar(project),
     )
+
+
+def _export_calendar(project: Project) -> dict[str, Any]:
+    """The project's own calendar as the plan's calendar (nothing for the standard one)."""
+    from keel.apps.work.services.calendars import calendar_for_file
+    from keel.interchange.plan import PlanCalendar
+
+    found = calendar_for_file(project)
+    if found is None:
+        return {}
+    week, days = found
+    calendar = PlanCalendar(
+        "1",
+        f"{project.key} calendar",
+        tuple((day, periods) for day, periods in sorted(week.items()) if periods),
+        tuple(sorted(days.items())),
+    )
+    return {"calendars": (calendar,), "calendar": "1"}
 
 
 def _extra_sheets(project: Project) -> list[Any]:

@@ -51,7 +51,7 @@ __all__ = [
 
 MINUTES_PER_DAY = 8 * 60
 _HAS_DELAY = "levelling_delay" in getattr(Task, "__dataclass_fields__", {})
-DAY_START = time(9, 0)
+DAY_START = time(0, 0)  # the engine moves it to the calendar's first working minute
 DAY_END = time(18, 0)
 
 

@@ -274,3 +274,100 @@ def calendar_update(
     ItemChange.objects.bulk_create(history)
     schedule_request(project)
     return row
+
+
+# --- files: Microsoft Project XML and other plan files -------------------------------------
+
+Periods = tuple[tuple[int, int], ...]
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _pairs(periods: Periods) -> list[list[str]]:
+    return [[_hhmm(a), _hhmm(b)] for a, b in periods]
+
+
+def calendar_store_from_file(
+    project: Project, week: Mapping[int, Periods], days: Mapping[date, Periods]
+) -> list[str]:
+    """Store a calendar read from a file as the project's calendar; no permission check (the
+    import checked ``data.import``). ``week`` maps weekday (0 = Monday) to working periods in
+    minutes, ``days`` a date to its periods (empty: non-working). Consecutive dates alike
+    become one exception. Returns warnings for what the server's calendar cannot hold; a
+    calendar it cannot store at all is skipped with a warning, never failing the import.
+    """
+    warnings: list[str] = []
+    working = {day: periods for day, periods in week.items() if periods}
+    if not working:
+        return ["The file's project calendar has no working weekday; the standard one is used."]
+    counts: dict[Periods, int] = {}
+    for periods in working.values():
+        counts[periods] = counts.get(periods, 0) + 1
+    usual = max(counts, key=lambda p: (counts[p], -min(d for d, q in working.items() if q == p)))
+    if len(counts) > 1:
+        warnings.append(
+            "The file's working days have different hours; Keel keeps one set of hours for "
+            f"every working day: {_hours_text(_pairs(usual))}."
+        )
+    ranges: list[dict[str, Any]] = []
+    for day in sorted(days):
+        periods = tuple(days[day])
+        spec = {"working": bool(periods), "hours": _pairs(periods) if periods != usual else []}
+        last = ranges[-1] if ranges else None
+        if (
+            last is not None
+            and (day - last["finish"]).days == 1
+            and (last["working"], last["hours"]) == (spec["working"], spec["hours"])
+        ):
+            last["finish"] = day
+        else:
+            ranges.append({"start": day, "finish": day, "name": "", **spec})
+    if len(ranges) > MAX_EXCEPTIONS:
+        warnings.append(
+            f"The file's calendar has {len(ranges)} exceptions; the first {MAX_EXCEPTIONS} "
+            "are kept."
+        )
+        ranges = ranges[:MAX_EXCEPTIONS]
+    try:
+        hours = clean_hours(_pairs(usual))
+        rows = clean_exceptions(ranges)
+    except ValidationError as err:
+        return [f"The file's project calendar was not stored: {' '.join(err.messages)}"]
+    row, _created = ProjectCalendar.objects.update_or_create(
+        project=project,
+        defaults={
+            "country": "",
+            "workdays": "".join(str(d + 1) for d in sorted(working)),
+            "hours": hours,
+        },
+    )
+    if not _created:
+        row.version += 1
+        row.save(update_fields=["version"])
+    row.exceptions.all().delete()
+    CalendarException.objects.bulk_create([CalendarException(calendar=row, **r) for r in rows])
+    return warnings
+
+
+def calendar_for_file(project: Project) -> tuple[dict[int, Periods], dict[date, Periods]] | None:
+    """The project's calendar for a file: weekday (0 = Monday) → periods, and every date that
+    differs (the country's holidays and 调休 working days over the project's years, and the
+    project's exceptions) → periods. None when the project is on the standard calendar."""
+    from keel.apps.work.adapters import calendar_of
+
+    row = ProjectCalendar.objects.filter(project=project).prefetch_related("exceptions").first()
+    if row is None:
+        return None
+    first_year = (project.start_date or project.created_at.date()).year
+    calendar = calendar_of(row, list(row.exceptions.all()), first_year=first_year)
+    week = calendar.resolved_week()
+    return (
+        {day: week[day] for day in range(7)},
+        {
+            day: tuple(periods)
+            for day, periods in sorted(calendar.exceptions.items())
+            if tuple(periods) != week[day.weekday()]
+        },
+    )
