@@ -31,7 +31,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
-from tests.factories import MembershipFactory, PortfolioMembershipFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    PortfolioMembershipFactory,
+    ProjectFactory,
+    UserFactory,
+)
 from tests.web.walk_world import (
     build_other_project,
     build_world,
@@ -70,6 +75,8 @@ class Caller:
     staff: bool = False
     portfolio_admin: bool = False
     portfolio_viewer: bool = False
+    # Manages another project of the same program (and so sees the portfolio), not this one.
+    neighbour: bool = False
 
     @property
     def perms(self) -> frozenset[Permission]:
@@ -91,6 +98,7 @@ CALLERS = [
     Caller("staff", staff=True),
     Caller("portfolio_admin", portfolio_admin=True),
     Caller("portfolio_viewer", portfolio_viewer=True),
+    Caller("neighbour", neighbour=True),
     *(Caller(role.value, role=role) for role in ROLE_PERMISSIONS),
 ]
 UPLOADER = "project_manager"  # whose session holds the walked import upload
@@ -156,7 +164,14 @@ def importer(c: Caller) -> str:
     """The import form: for those who may import into some project or create one."""
     if not c.signed_in:
         return "login"
-    return "ok" if P.DATA_IMPORT in c.perms else "403"
+    return "ok" if P.DATA_IMPORT in c.perms or c.neighbour else "403"
+
+
+def importer_into_walked(c: Caller) -> str:
+    """Uploading a file for the walked project: refused (403) to those who may import
+    nowhere, not found (404) by those who may import only elsewhere."""
+    want = importer(c)
+    return "404" if want == "ok" and P.DATA_IMPORT not in c.perms else want
 
 
 def uploader(c: Caller) -> str:
@@ -192,21 +207,21 @@ def portfolio_editor(c: Caller) -> str:
         return "login"
     if c.portfolio_admin:
         return "ok"
-    return "403" if c.member else "404"
+    return "403" if c.member or c.neighbour else "404"
 
 
 def portfolio_viewer(c: Caller) -> str:
     """The walked portfolio narrowed to: seen by its projects' members, not by strangers."""
     if not c.signed_in:
         return "login"
-    return "ok" if c.member else "404"
+    return "ok" if c.member or c.neighbour else "404"
 
 
 def budget_viewer(c: Caller) -> str:
     """The walked program narrowed to: only among the projects whose budget the caller sees."""
     if not c.signed_in:
         return "login"
-    return "ok" if P.BUDGET_VIEW in c.perms else "404"
+    return "ok" if P.BUDGET_VIEW in c.perms or c.neighbour else "404"
 
 
 def token_read_only(c: Caller) -> str:
@@ -222,8 +237,9 @@ class Route:
     post: Rule | None = None
     body: Callable[[dict[str, Any]], dict[str, Any]] = lambda w: {}
     changes: bool = True
-    # The walked object is someone else's, while the controls on pages act on the caller's own
-    # (their timesheets, their feed tokens): not checked as offered-but-refused controls.
+    # The controls pages offer for this route act on what the caller owns or picks (their
+    # timesheets and feed tokens, the project to import into), not on the walked object: the
+    # offered-control check skips them.
     owned: bool = False
     # Further GETs of the page: (query string with {params}, rule or None for ``get``).
     variants: tuple[tuple[str, Rule | None], ...] = ()
@@ -536,7 +552,8 @@ ROUTES: dict[str, Route] = {
     # --- import, export, calendar feeds ---------------------------------------------------------
     "keel-web:import": Route(
         get=importer,
-        post=importer,
+        post=importer_into_walked,
+        owned=True,
         body=_csv_upload,
         changes=False,
         variants=(("?project={key}", None),),
@@ -623,6 +640,11 @@ def _clients(world: dict[str, Any], caller: Caller) -> tuple[Client, str]:
             PortfolioMembershipFactory(portfolio=project.portfolio, user=person, role="pmo_admin")
         if caller.portfolio_viewer:
             PortfolioMembershipFactory(portfolio=project.portfolio, user=person, role="viewer")
+        if caller.neighbour:
+            next_door = ProjectFactory(
+                key="NBR", portfolio=project.portfolio, program=world["program"]
+            )
+            MembershipFactory(project=next_door, user=person, role=Role.PROJECT_MANAGER)
         client.force_login(person)
         _token, raw = feed_token_create(actor=person, name="Walker's calendar")
     # The walked upload belongs to the project manager's session.
