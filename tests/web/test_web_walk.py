@@ -1007,3 +1007,65 @@ def test_bodies_naming_another_projects_objects_change_nothing():
         if response.status_code >= 500 or changed:
             failures.append(f"POST {url} {data}: {response.status_code}, changed {changed}")
     assert not failures, "\n".join(failures)
+
+
+# Where a "next" address could send a browser off the site.
+OFF_SITE = ("https://evil.example/", "//evil.example/", "/\\evil.example/", "\\\\evil.example/")
+
+
+def _pm_session(world: dict[str, Any]) -> tuple[Caller, Client, dict[str, Any]]:
+    world["selected"] = WorkflowStatus.objects.get(
+        workflow__project=world["project"], key="selected"
+    )
+    caller = next(c for c in CALLERS if c.name == "project_manager")
+    client, feed_token = _clients(world, caller)
+    world["before"] = fingerprint()
+    return caller, client, {**world["params"], "token": feed_token}
+
+
+def test_no_redirect_leaves_the_site():
+    """Every POST the project manager may make, and every page, given a ``next`` address off
+    the site, redirects (if at all) within the site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    world = build_world()
+    caller, client, params = _pm_session(world)
+    failures: list[str] = []
+    for pattern in site_patterns():
+        route = ROUTES.get(pattern.name)
+        if route is None or pattern.name == "keel-web:logout":
+            continue
+        url = _url(pattern, params)
+        for evil in OFF_SITE:
+            calls = [("GET", f"{url}?next={evil}", {})]
+            if route.post is not None and route.post(caller) != "405":
+                calls.append(("POST", url, {**route.body(world), "next": evil}))
+            for method, address, body in calls:
+                response, _changed = _call(client, method, address, body, world["before"])
+                location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
+                if location and not url_has_allowed_host_and_scheme(
+                    location, allowed_hosts={"testserver"}
+                ):
+                    failures.append(f"{method} {address} ({pattern.name}) redirects to {location}")
+    assert not failures, "\n".join(failures)
+
+
+def test_posts_without_the_csrf_token_are_refused():
+    """With CSRF checks on (as in a browser), a POST without the token is refused (403) on
+    every page and changes nothing."""
+    world = build_world()
+    caller, client, params = _pm_session(world)
+    client.handler.enforce_csrf_checks = True
+    failures: list[str] = []
+    for pattern in site_patterns():
+        route = ROUTES.get(pattern.name)
+        if route is None:
+            continue
+        url = _url(pattern, params)
+        response, changed = _call(client, "POST", url, route.body(world), world["before"])
+        refused = response.status_code in (403, 405) or (
+            route.post is not None and route.post(caller) in ("404", "405")
+        )
+        if not refused or changed:
+            failures.append(f"POST {url} ({pattern.name}): {response.status_code}, {changed}")
+    assert not failures, "\n".join(failures)
