@@ -1069,3 +1069,38 @@ def test_posts_without_the_csrf_token_are_refused():
         if not refused or changed:
             failures.append(f"POST {url} ({pattern.name}): {response.status_code}, {changed}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", ["project_manager", "viewer"])
+def test_every_page_in_chinese(name: str):
+    """Every page, asked for by someone who reads Keel in 简体中文, answers as in English (the
+    same rule) and never fails: dates, numbers and plurals are formatted for zh-hans too."""
+    from django.contrib.auth import get_user_model
+
+    world = build_world()
+    world["selected"] = WorkflowStatus.objects.get(
+        workflow__project=world["project"], key="selected"
+    )
+    caller = next(c for c in CALLERS if c.name == name)
+    client, feed_token = _clients(world, caller)
+    get_user_model().objects.filter(username=f"as-{name}").update(language="zh-hans")
+    world["before"] = fingerprint()
+    params = {**world["params"], "token": feed_token}
+    failures: list[str] = []
+    pages = 0
+    for pattern in site_patterns():
+        route = ROUTES.get(pattern.name)
+        if route is None or route.get(caller) != "ok":
+            continue
+        url = _url(pattern, params)
+        gets = [(url, route.get, {}), (url, route.get, {"HX-Request": "true"})]
+        gets += [(url + q.format(**params), rule or route.get, {}) for q, rule in route.variants]
+        for address, rule, headers in gets:
+            failures += _check_get(client, caller, pattern.name, address, rule, headers, world)
+        response, _changed = _call(client, "GET", url, {}, world["before"])
+        if "html" in response.get("Content-Type", "") and response.status_code == 200:
+            pages += 1
+            if b'lang="zh-hans"' not in response.content and b"<html" in response.content:
+                failures.append(f"GET {url} ({pattern.name}) is not in 简体中文")
+    assert pages >= 10, "too few pages walked in 简体中文"
+    assert not failures, "\n".join(failures)
