@@ -25,7 +25,17 @@ from keel.domain.risk import (
     TaskUncertainty,
     simulate,
 )
-from keel.domain.schedule import Dependency, DependencyType, Network, Task, schedule
+from keel.domain.risk.passes import Plan
+from keel.domain.schedule import (
+    Constraint,
+    ConstraintType,
+    Dependency,
+    DependencyType,
+    Network,
+    Task,
+    schedule,
+)
+from keel.domain.schedule.calendar import WorkingCalendar, standard_calendar, to_minutes
 
 START = datetime(2026, 3, 2)  # a Monday
 D = 480
@@ -595,3 +605,156 @@ def test_finish_tornado_of_a_large_plan_picks_the_tasks_that_are_critical(monkey
     assert one.finish_drivers[0].id == "T7"
     assert one.finish_drivers[0].correlation > 0.99
     assert one.criticality["T7"] == 1.0
+
+
+# -- task calendars and elapsed durations -------------------------------------------------
+
+NIGHT = WorkingCalendar(
+    "night",
+    week=(((1200, 1440),),) * 5 + (((540, 780),), ()),  # 20:00-24:00 weekdays, Sat morning
+)
+DAYS = {"standard": standard_calendar(), "night": NIGHT}
+
+
+def _early_offsets(net: Network) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Early dates of the scheduler and of the array passes, as project working minutes."""
+    planned = schedule(net)
+    plan = Plan(net)
+    early = np.empty((2 * plan.n, 1), dtype=np.int64)
+    plan.forward(plan.base[:, None].copy(), early)
+    ids = plan.net.ids
+
+    def offset(when: datetime) -> int:
+        return plan.axis.offset(to_minutes(when)) - plan.origin
+
+    want_es = [offset(planned.tasks[t].early_start) for t in ids]
+    want_ef = [offset(planned.tasks[t].early_finish) for t in ids]
+    return want_es, early[: plan.n, 0].tolist(), want_ef, early[plan.n :, 0].tolist()
+
+
+def _migration_like() -> Network:
+    """The shape of examples/datacentre-migration.yaml: night shift, elapsed, every link."""
+    return Network(
+        tasks=(
+            Task(
+                "start",
+                milestone=True,
+                actual_start=datetime(2026, 3, 2, 9),
+                actual_finish=datetime(2026, 3, 2, 9),
+            ),
+            Task(
+                "racks",
+                duration=10 * D,
+                constraint=Constraint(ConstraintType.SNET, datetime(2026, 3, 9)),
+            ),
+            Task("network", duration=6 * D),
+            Task("cabling", duration=5 * D),
+            Task("prep", duration=2 * D),
+            Task("move1", duration=2 * 1440, elapsed=True, calendar="night"),
+            Task("verify1", duration=D),
+            Task("prep2", duration=3 * D),
+            Task("move2", duration=2 * D, calendar="night"),
+            Task("freeze", duration=3 * D),
+            Task(
+                "verify2",
+                duration=2 * D,
+                constraint=Constraint(ConstraintType.FNLT, datetime(2026, 4, 30, 18)),
+            ),
+            Task("done", milestone=True),
+        ),
+        dependencies=(
+            Dependency("start", "racks"),
+            Dependency("racks", "network", DependencyType.SS, lag_percent=50),
+            Dependency("network", "cabling", DependencyType.FF, lag=D),
+            Dependency("cabling", "prep", lag=-120),
+            Dependency("prep", "move1"),
+            Dependency("move1", "verify1"),
+            Dependency("verify1", "prep2"),
+            Dependency("prep2", "move2", lag=D),
+            Dependency("move2", "freeze", DependencyType.SF),
+            Dependency("move2", "verify2"),
+            Dependency("verify2", "done"),
+            Dependency("freeze", "done"),
+        ),
+        start=START,
+        calendars=DAYS,
+        status_date=datetime(2026, 3, 6, 18),
+    )
+
+
+def test_task_calendars_and_elapsed_durations_give_the_scheduled_dates_exactly():
+    net = _migration_like()
+    planned = schedule(net)
+    want_es, got_es, want_ef, got_ef = _early_offsets(net)
+    assert got_es == want_es
+    assert got_ef == want_ef
+    estimates = [TaskUncertainty(t.id, Distribution.fixed(t.duration)) for t in net.tasks]
+    result = simulate(net, estimates, iterations=50, seed=1)
+    assert set(result.finish_percentiles.values()) == {planned.finish}
+    assert result.deterministic_finish == planned.finish
+    # Float is counted in project-calendar minutes: a task the scheduler finds critical is
+    # critical in every iteration (slack outside the project's hours is not seen).
+    for task in net.tasks:
+        if planned.tasks[task.id].critical:
+            assert result.criticality[task.id] == 1.0, task.id
+
+
+def test_a_plan_ending_on_the_night_shift_finishes_at_the_night_shift_instant():
+    net = Network(
+        tasks=(Task("day", duration=D), Task("night", duration=240, calendar="night")),
+        dependencies=(Dependency("day", "night"),),
+        start=START,
+        calendars=DAYS,
+    )
+    result = simulate(net, [], iterations=10, seed=1)
+    assert schedule(net).finish == datetime(2026, 3, 3, 0, 0)  # Monday's night shift
+    assert set(result.finish_percentiles.values()) == {datetime(2026, 3, 3, 0, 0)}
+
+
+def test_an_uncertain_elapsed_task_scales_with_its_samples():
+    """Two elapsed days over a working week are two working days of the project calendar:
+    a triangular estimate of 1-2-5 elapsed days spreads the finish over 1-5 working days."""
+    net = Network(
+        tasks=(Task("cure", duration=2 * 1440, elapsed=True),),
+        dependencies=(),
+        start=START,
+        calendars=DAYS,
+    )
+    dist = Distribution.triangular(1440, 2 * 1440, 5 * 1440)
+    result = simulate(net, [TaskUncertainty("cure", dist)], iterations=4000, seed=3)
+    assert min(result.finish_minutes) >= D and max(result.finish_minutes) <= 5 * D
+    assert close(result.mean_duration, (1 + 2 + 5) / 3 * D, rel=0.03)
+
+
+@st.composite
+def networks_on_two_calendars(draw):
+    """Random plans whose tasks are on the project calendar, the night shift or elapsed."""
+    from dataclasses import replace
+
+    net = draw(networks())
+    tasks = []
+    for task in net.tasks:
+        if task.id != "S":
+            kind = draw(st.sampled_from(["project", "project", "night", "elapsed"]))
+            if kind == "night":
+                task = replace(task, calendar="night")
+            elif kind == "elapsed":
+                task = replace(task, elapsed=True)
+        tasks.append(task)
+    status = datetime(2026, 3, 4, 18) if draw(st.booleans()) else None
+    return replace(net, tasks=tuple(tasks), calendars=DAYS, status_date=status)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks_on_two_calendars())
+def test_fixed_durations_on_two_calendars_reproduce_the_schedule_exactly(net):
+    planned = schedule(net)
+    want_es, got_es, want_ef, got_ef = _early_offsets(net)
+    assert got_es == want_es
+    assert got_ef == want_ef
+    work = [t for t in net.tasks if t.id != "S"]
+    estimates = [TaskUncertainty(t.id, Distribution.fixed(t.duration)) for t in work]
+    result = simulate(net, estimates, iterations=20, seed=1)
+    assert set(result.finish_dates) == {planned.finish}
+    assert result.deterministic_finish == planned.finish
+    assert result.deterministic_finish_percentile == 1.0

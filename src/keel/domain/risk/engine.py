@@ -330,6 +330,9 @@ def simulate(
     # Rows without a duration estimate keep their planned duration; the others are drawn.
     planned_rows = np.setdiff1d(np.arange(n), inputs.unc_rows)
     planned_base = base[planned_rows]
+    unc_ratio = None
+    if np.intersect1d(inputs.unc_rows, plan.translated).size:
+        unc_ratio = plan.ratio[inputs.unc_rows][:, None].astype(np.float32)
     firsts = list(range(0, total, chunk))
     # One random stream per chunk: the result does not depend on which thread ran what.
     streams = np.random.SeedSequence(seed).spawn(len(firsts))
@@ -351,7 +354,10 @@ def simulate(
             )
         if inputs.unc_rows.size:
             np.rint(sampled, out=sampled)
-            dur[inputs.unc_rows] = sampled
+            if unc_ratio is None:
+                dur[inputs.unc_rows] = sampled
+            else:  # durations on other calendars, in project-calendar minutes
+                dur[inputs.unc_rows] = np.rint(sampled * unc_ratio)
         chunk_cost = np.full(c, inputs.fixed_cost, dtype=np.float64)
         cost_samples = costs.draw(rng, c)
         if cost_samples.size:
@@ -366,7 +372,11 @@ def simulate(
             chunk_cost += risk_c.sum(axis=0, dtype=np.float64)
         for r, rows in enumerate(inputs.risk_rows):
             if rows.size and inputs.risks[r].extra_duration is not None:
-                dur[rows] += risk_d[r].astype(dtype)
+                ratio = plan.ratio[rows]
+                if (ratio == 1).all():
+                    dur[rows] += risk_d[r].astype(dtype)
+                else:
+                    dur[rows] += np.rint(risk_d[r] * ratio[:, None]).astype(dtype)
         early = np.empty((2 * n, c), dtype=dtype)
         plan.forward(dur, early)
         project_finish = early[n:].max(axis=0) if n else np.zeros(c, dtype=dtype)
@@ -433,14 +443,15 @@ def simulate(
 def _dtype(plan: Plan, inputs: _Inputs) -> np.dtype[np.signedinteger[Any]]:
     """int32 where no date can come near its range (half the memory traffic), else int64."""
     longest = plan.base.astype(np.float64)
+    stretch = float(max(1.0, plan.ratio.max(initial=1.0)))
     for j, dist in zip(inputs.unc_rows.tolist(), inputs.unc_dists, strict=True):
-        longest[j] = max(longest[j], dist.high)
+        longest[j] = max(longest[j], dist.high * stretch)
     total = float(longest.sum())
     total += sum(
         (r.extra_duration.high if r.extra_duration else 0) * rows.size
         for r, rows in zip(inputs.risks, inputs.risk_rows, strict=True)
     )
-    reach = total * plan.percent_factor() + plan.magnitude()
+    reach = total * stretch * plan.percent_factor() + plan.magnitude()
     return np.dtype(np.int32) if reach < 2**28 else np.dtype(np.int64)
 
 
@@ -551,7 +562,11 @@ def _date_converter(plan: Plan) -> Callable[[npt.NDArray[np.int64]], list[dateti
         cache: dict[int, datetime] = {}
         out: list[datetime] = []
         for w, s in zip(work.tolist(), stamps.tolist(), strict=True):
-            if w <= 0:
+            if plan.finish_at is not None and w == plan.finish_at[0]:
+                # The planned finish may fall outside the project calendar's working time
+                # (a task on another calendar ends last): show the scheduler's instant.
+                s = plan.finish_at[1]
+            elif w <= 0:
                 out.append(first)
                 continue
             day = cache.get(s)

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keel.domain.schedule.calendar import TimeAxis, WorkingCalendar, axis_for, standard_calendar
+from keel.domain.schedule.cpm import Passes, forward_pass
 from keel.domain.schedule.model import Network
 from keel.domain.schedule.network import (
     FF,
@@ -157,6 +158,9 @@ class _Level:
     cap_givers: Index  # summaries of this level that pass bounds down
     cap_giver_rows: Index
     cap_giver_slots: Index
+    # Work tasks whose early dates move to the scheduler's (see ``Plan._translate``): the
+    # tasks, what is added to their early start, and to their early finish.
+    fix: tuple[Index, Index, Index] | None = None
 
 
 class Plan:
@@ -213,7 +217,85 @@ class Plan:
             self.state[j] = COMPLETE if done else IN_PROGRESS
         self.special_mask = np.asarray(net.special, dtype=bool) & ~self.summary
         self.complete = np.flatnonzero(self.state == COMPLETE)
+        # Tasks on their own calendar or with elapsed durations (see ``_translate``).
+        self.raw = self.base.copy()
+        self.ratio = np.ones(n, dtype=np.float64)
+        self.translated = np.zeros(0, dtype=np.int64)
+        self.finish_at: tuple[int, int] | None = None
         self.levels = self._levels()
+        # The scheduler's own early dates, once: translations and the planned finish instant.
+        scheduled = Passes(n, len(net.link_pred))
+        forward_pass(net, scheduled, net.order)
+        if self._needs_translation(network):
+            self._translate(scheduled)
+        if n and net.work_tasks:
+            last = max(scheduled.early_finish)
+            at = int(self.axis.offsets(np.asarray([last], dtype=np.int64))[0]) - self.origin
+            self.finish_at = (at, last)
+
+    def _needs_translation(self, network: Network) -> bool:
+        """Whether some task is not simply counted in working minutes of the project calendar."""
+        net = self.net
+        return net.delayed or any(
+            t.elapsed or (t.calendar is not None and t.calendar != network.calendar)
+            for j, t in enumerate(net.tasks)
+            if not net.summary[j]
+        )
+
+    def _translate(self, out: Passes) -> None:
+        """Carry tasks on other calendars (or elapsed) over to the project calendar.
+
+        The deterministic scheduler runs once. A translated task's planned duration becomes
+        the project-calendar working minutes between its early start and early finish, and
+        its sampled durations are scaled by the same ratio (``self.ratio``). What the project
+        calendar cannot express — a task waiting for its own calendar's next working time,
+        a lag counted on another calendar, a levelling delay — becomes a fixed shift of the
+        task's early start (and finish) measured at its planned position, so that planned
+        durations give exactly the scheduler's early dates.
+        """
+        net, n = self.net, self.n
+        offsets = self.axis.offsets
+        want_es = offsets(np.asarray(out.early_start, dtype=np.int64)) - self.origin
+        want_ef = offsets(np.asarray(out.early_finish, dtype=np.int64)) - self.origin
+        name = net.network.calendar
+        moved = [
+            j
+            for j in range(n)
+            if not net.summary[j]
+            and (net.tasks[j].elapsed or (net.tasks[j].calendar not in (None, name)))
+        ]
+        rows = np.asarray(moved, dtype=np.int64)
+        planned = want_ef[rows] - want_es[rows]
+        raw = self.raw[rows].astype(np.float64)
+        self.ratio[rows] = np.divide(planned, raw, out=np.zeros_like(raw), where=raw > 0)
+        self.base[rows] = planned
+        self.translated = rows
+        early = np.empty((2 * n, 1), dtype=np.int64)
+        dur = self.base[:, None].copy()
+        es, ef = early[:n, 0], early[n:, 0]
+        shift_start = np.zeros(n, dtype=np.int64)
+        shift_finish = np.zeros(n, dtype=np.int64)
+        for lv in self.levels:
+            self._forward_level(lv, dur, early)
+            if not lv.work.size:
+                continue
+            work = lv.work
+            ds = want_es[work] - es[work]
+            es[work] += ds
+            ef[work] += ds
+            df = want_ef[work] - ef[work]
+            ef[work] += df
+            shift_start[work] = ds
+            shift_finish[work] = ds + df
+            changed = np.flatnonzero((ds != 0) | (df != 0))
+            if changed.size:
+                lv.fix = (work[changed], ds[changed][:, None], (ds + df)[changed][:, None])
+        if shift_start.any() or shift_finish.any():
+            # Late dates: a predecessor must leave room for its successor's shift too.
+            fixes = [lv.fix for lv in self.levels]
+            self.levels = self._levels(shift_start, shift_finish)
+            for lv, fix in zip(self.levels, fixes, strict=True):
+                lv.fix = fix
 
     def _rel(self, minute: int | None) -> int:
         assert minute is not None
@@ -231,12 +313,20 @@ class Plan:
         """How much percentage lags can multiply the total duration by (1 without them)."""
         return 1 + sum(abs(p) for p in self.net.link_percent if p is not None) / 100
 
-    def _levels(self) -> list[_Level]:
+    def _levels(
+        self, shift_start: Index | None = None, shift_finish: Index | None = None
+    ) -> list[_Level]:
         net, n = self.net, self.n
         pred = np.asarray(net.link_pred, dtype=np.int64)
         succ = np.asarray(net.link_succ, dtype=np.int64)
         kind = np.asarray(net.link_type, dtype=np.int64)
         lag = np.asarray(net.link_lag, dtype=np.int64)
+        back_lag = lag
+        if shift_start is not None and shift_finish is not None:
+            # Backward, a link reads its successor's late start (FS, SS) or finish (FF, SF);
+            # the successor's shift forward is taken off it like a lag.
+            on_finish = (kind == FF) | (kind == SF)
+            back_lag = lag + np.where(on_finish, shift_finish[succ], shift_start[succ])
         pct = np.asarray(
             [math.nan if p is None else float(p) for p in net.link_percent], dtype=np.float64
         )
@@ -312,7 +402,7 @@ class Plan:
                 back.append(
                     _Back(
                         rows=b_rowsrc[g],
-                        lag=_Lags.of(lag[g]),
+                        lag=_Lags.of(back_lag[g]),
                         pct=(g_pct, pred[g[g_pct]], pct[g[g_pct]]) if g_pct.size else None,
                         starts=_Segments(g_starts, g.size),
                         targets=rows + (0 if flag else members.size),
@@ -362,40 +452,48 @@ class Plan:
 
     def forward(self, dur: Matrix, early: Matrix) -> None:
         """Early start (rows 0..n-1) and early finish (rows n..2n-1) of every task."""
+        for lv in self.levels:
+            self._forward_level(lv, dur, early)
+            if lv.fix is not None:
+                tasks, to_start, to_finish = lv.fix
+                early[tasks] += to_start
+                early[tasks + self.n] += to_finish
+
+    def _forward_level(self, lv: _Level, dur: Matrix, early: Matrix) -> None:
+        """Early dates of one level's tasks (before any shift of ``_translate``)."""
         n = self.n
         es, ef = early[:n], early[n:]
-        for lv in self.levels:
-            if lv.work.size:
-                if lv.f_row.size:
-                    cand = early[lv.f_row]
-                    if lv.f_lag is not None:
-                        lv.f_lag.add(cand, 1)
-                    if lv.f_pct is not None:
-                        rows, preds, pct = lv.f_pct
-                        work = ef[preds] - es[preds]
-                        cand[rows] += np.round(work * pct[:, None] / 100).astype(cand.dtype)
-                    if lv.f_sub is not None:
-                        cand[lv.f_sub] -= dur[lv.f_succ[lv.f_sub]]
-                    best = lv.f_starts.reduce(np.maximum, cand)
-                else:
-                    best = np.full((lv.work.size, dur.shape[1]), -big(dur.dtype), dur.dtype)
-                if lv.plain.size == lv.work.size:
-                    np.maximum(best, self.floor, out=best)
-                    es[lv.work_at] = best
-                    best += dur[lv.work_at]
-                    ef[lv.work_at] = best
-                else:
-                    if lv.plain.size:
-                        start = np.maximum(best[lv.plain_rows], self.floor)
-                        es[lv.plain] = start
-                        start += dur[lv.plain]
-                        ef[lv.plain] = start
-                    rows = np.searchsorted(lv.work, lv.special)
-                    for j, r in zip(lv.special, rows.tolist(), strict=True):
-                        self._special_forward(j, best[r], dur[j], es, ef)
-            if lv.summaries.size:
-                es[lv.summaries_at] = lv.kid_starts.reduce(np.minimum, es[lv.kids])
-                ef[lv.summaries_at] = lv.kid_starts.reduce(np.maximum, ef[lv.kids])
+        if lv.work.size:
+            if lv.f_row.size:
+                cand = early[lv.f_row]
+                if lv.f_lag is not None:
+                    lv.f_lag.add(cand, 1)
+                if lv.f_pct is not None:
+                    rows, preds, pct = lv.f_pct
+                    work = ef[preds] - es[preds]
+                    cand[rows] += np.round(work * pct[:, None] / 100).astype(cand.dtype)
+                if lv.f_sub is not None:
+                    cand[lv.f_sub] -= dur[lv.f_succ[lv.f_sub]]
+                best = lv.f_starts.reduce(np.maximum, cand)
+            else:
+                best = np.full((lv.work.size, dur.shape[1]), -big(dur.dtype), dur.dtype)
+            if lv.plain.size == lv.work.size:
+                np.maximum(best, self.floor, out=best)
+                es[lv.work_at] = best
+                best += dur[lv.work_at]
+                ef[lv.work_at] = best
+            else:
+                if lv.plain.size:
+                    start = np.maximum(best[lv.plain_rows], self.floor)
+                    es[lv.plain] = start
+                    start += dur[lv.plain]
+                    ef[lv.plain] = start
+                rows = np.searchsorted(lv.work, lv.special)
+                for j, r in zip(lv.special, rows.tolist(), strict=True):
+                    self._special_forward(j, best[r], dur[j], es, ef)
+        if lv.summaries.size:
+            es[lv.summaries_at] = lv.kid_starts.reduce(np.minimum, es[lv.kids])
+            ef[lv.summaries_at] = lv.kid_starts.reduce(np.maximum, ef[lv.kids])
 
     def _special_forward(self, j: int, best: Matrix, d: Matrix, es: Matrix, ef: Matrix) -> None:
         best = np.maximum(best, 0)
