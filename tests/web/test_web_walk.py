@@ -2,16 +2,23 @@
 
 Every URL pattern is found through the resolver, so a page added later is walked too: a
 pattern without a declaration in ROUTES, or with a path parameter the walk cannot fill, fails
-the walk by name. Each route declares who may GET it and who may POST to it; the expected answer
-for every caller is derived from the role matrix (ROLE_PERMISSIONS):
+the walk by name. Each route declares who may GET it and who may POST to it (and the other
+operations its view takes); the expected answer for every caller is derived from the role
+matrix (ROLE_PERMISSIONS):
 
 - anonymous: the sign-in redirect (a bogus token for the token-read calendar feeds: 404);
-- an outsider, site staff, each project role, a portfolio PMO administrator: 200/redirect when
-  allowed, 404 on a project they are not in, 403 when their role lacks the permission;
-- never a 500; a refused POST leaves every row of every table as it was, an allowed one with
-  its minimal body changes something (so the bodies are proven to work);
-- a page never offers a POST control (a form, an hx-post) to a caller whom that POST refuses,
-  and no page shows the walked project's data to someone outside it.
+- an outsider, site staff, each project role, a PMO administrator and a viewer of the
+  portfolio, the manager of a neighbouring project: 200/redirect when allowed, 404 on a project
+  they are not in, 403 when their role lacks the permission;
+- never a 500, the page as HTMX asks for it included; a GET and a refused POST leave every row
+  of every table as it was; an allowed POST with its minimal body changes something (so the
+  bodies are proven to work);
+- a page never offers a control (a POST form, an hx-post, a script's data-*-url) to a caller
+  whom it refuses, and no page shows the walked project's data to someone outside it.
+
+Further walks: another project's object ids under the walked project's URLs and in its
+bodies are not found and change nothing; no ``next`` address redirects off the site; a POST
+without the CSRF token is refused; every page renders in 简体中文.
 
 Each call runs in a savepoint that is rolled back, so every call sees the same world.
 """
