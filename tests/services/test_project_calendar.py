@@ -203,3 +203,13 @@ def test_taskjuggler_export_writes_the_holidays_as_leaves(cn_project):
     text = export_project(cn_project, "tjp", actor=cn_project.manager).decode()
     assert 'leaves holiday "Closed" 2026-10-01' in text
     assert 'leaves holiday "Closed" 2026-10-07' in text
+
+
+def test_demo_erp_project_is_on_the_china_calendar():
+    """The demo's ERP roll-out (China and Germany entities, run from China) is scheduled on
+    mainland China's calendar; the other demo projects stay on the standard one."""
+    from keel.apps.projects.demo import demo_load
+
+    demo_load()
+    rows = dict(ProjectCalendar.objects.values_list("project__key", "country"))
+    assert rows == {"ERP": "CN"}

@@ -974,14 +974,11 @@ def plan_of_project(project: Project) -> Plan:
 
 
 def _export_calendar(project: Project) -> dict[str, Any]:
-    """The project's own calendar as the plan's calendar (nothing for the standard one)."""
+    """The project's calendar (the standard one when it has none) as the plan's calendar."""
     from keel.apps.work.services.calendars import calendar_for_file
     from keel.interchange.plan import PlanCalendar
 
-    found = calendar_for_file(project)
-    if found is None:
-        return {}
-    week, days = found
+    week, days = calendar_for_file(project)
     calendar = PlanCalendar(
         "1",
         f"{project.key} calendar",

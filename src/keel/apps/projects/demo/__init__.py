@@ -161,6 +161,10 @@ def _load_project(
         ProjectMembership.objects.filter(project=project, user=head).delete()
 
     pm = users[manager]
+    if "calendar" in spec:
+        from keel.apps.work.services import calendar_update
+
+        calendar_update(actor=pm, project=project, version=0, **spec["calendar"])
     status_by_category: dict[str, WorkflowStatus] = {}
     for status in WorkflowStatus.objects.filter(workflow__project=project).order_by("position"):
         status_by_category.setdefault(status.category, status)

@@ -15,6 +15,8 @@ ERP: dict[str, Any] = {
     "health": "red",
     "start_date": date(2026, 7, 6),
     "finish_date": date(2027, 4, 30),
+    # Scheduled on mainland China's working calendar: statutory holidays and 调休 weekends.
+    "calendar": {"country": "CN"},
     "goals": "Replace three legacy finance systems with one ERP; close the books in 5 days "
     "instead of 12.",
     "scope": "General ledger, accounts payable and receivable, procurement, fixed assets; "

@@ -351,17 +351,16 @@ def calendar_store_from_file(
     return warnings
 
 
-def calendar_for_file(project: Project) -> tuple[dict[int, Periods], dict[date, Periods]] | None:
+def calendar_for_file(project: Project) -> tuple[dict[int, Periods], dict[date, Periods]]:
     """The project's calendar for a file: weekday (0 = Monday) → periods, and every date that
     differs (the country's holidays and 调休 working days over the project's years, and the
-    project's exceptions) → periods. None when the project is on the standard calendar."""
+    project's exceptions) → periods. A project without a calendar gets the standard week."""
     from keel.apps.work.adapters import calendar_of
 
     row = ProjectCalendar.objects.filter(project=project).prefetch_related("exceptions").first()
-    if row is None:
-        return None
     first_year = (project.start_date or project.created_at.date()).year
-    calendar = calendar_of(row, list(row.exceptions.all()), first_year=first_year)
+    exceptions = list(row.exceptions.all()) if row is not None else []
+    calendar = calendar_of(row, exceptions, first_year=first_year)
     week = calendar.resolved_week()
     return (
         {day: week[day] for day in range(7)},
