@@ -728,10 +728,11 @@ def test_an_uncertain_elapsed_task_scales_with_its_samples():
 
 @st.composite
 def networks_on_two_calendars(draw):
-    """Random plans whose tasks are on the project calendar, the night shift or elapsed."""
+    """Random plans (links, lags, constraints, progress) whose tasks are on the project
+    calendar, the night shift or elapsed, some with a levelling delay."""
     from dataclasses import replace
 
-    net = draw(networks())
+    net = draw(st.one_of(networks(), networks_with_dates()))
     tasks = []
     for task in net.tasks:
         if task.id != "S":
@@ -740,9 +741,9 @@ def networks_on_two_calendars(draw):
                 task = replace(task, calendar="night")
             elif kind == "elapsed":
                 task = replace(task, elapsed=True)
+            task = replace(task, levelling_delay=draw(st.sampled_from([0, 0, 0, 120, 480])))
         tasks.append(task)
-    status = datetime(2026, 3, 4, 18) if draw(st.booleans()) else None
-    return replace(net, tasks=tuple(tasks), calendars=DAYS, status_date=status)
+    return replace(net, tasks=tuple(tasks), calendars=DAYS)
 
 
 @settings(max_examples=40, deadline=None)
@@ -758,3 +759,25 @@ def test_fixed_durations_on_two_calendars_reproduce_the_schedule_exactly(net):
     assert set(result.finish_dates) == {planned.finish}
     assert result.deterministic_finish == planned.finish
     assert result.deterministic_finish_percentile == 1.0
+
+
+def test_an_uncertain_weekend_move_still_spreads_the_finish():
+    """An elapsed move planned from Friday evening to Sunday evening takes no working time
+    of the project calendar where it is planned; a longer draw still delays the successor."""
+    net = Network(
+        tasks=(
+            Task("prep", duration=5 * D),
+            Task("move", duration=2 * 1440, elapsed=True),
+            Task("verify", duration=D),
+        ),
+        dependencies=(Dependency("prep", "move"), Dependency("move", "verify")),
+        start=START,
+        calendars=DAYS,
+    )
+    planned = schedule(net)
+    assert planned.tasks["move"].finish == datetime(2026, 3, 8, 18, 0)  # Sunday evening
+    dist = Distribution.triangular(1440, 2 * 1440, 4 * 1440)
+    result = simulate(net, [TaskUncertainty("move", dist)], iterations=2000, seed=5)
+    assert result.deterministic_finish == planned.finish
+    assert min(result.finish_dates) == planned.finish  # a short draw gains nothing
+    assert result.finish_percentiles[90] > planned.finish

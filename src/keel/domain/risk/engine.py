@@ -330,9 +330,11 @@ def simulate(
     # Rows without a duration estimate keep their planned duration; the others are drawn.
     planned_rows = np.setdiff1d(np.arange(n), inputs.unc_rows)
     planned_base = base[planned_rows]
-    unc_ratio = None
+    # Estimates of tasks on other calendars (or elapsed): samples × rate + rest (Plan).
+    unc_rate = unc_rest = None
     if np.intersect1d(inputs.unc_rows, plan.translated).size:
-        unc_ratio = plan.ratio[inputs.unc_rows][:, None].astype(np.float32)
+        unc_rate = plan.rate[inputs.unc_rows][:, None]
+        unc_rest = plan.rest[inputs.unc_rows][:, None]
     firsts = list(range(0, total, chunk))
     # One random stream per chunk: the result does not depend on which thread ran what.
     streams = np.random.SeedSequence(seed).spawn(len(firsts))
@@ -354,10 +356,11 @@ def simulate(
             )
         if inputs.unc_rows.size:
             np.rint(sampled, out=sampled)
-            if unc_ratio is None:
+            if unc_rate is None or unc_rest is None:
                 dur[inputs.unc_rows] = sampled
             else:  # durations on other calendars, in project-calendar minutes
-                dur[inputs.unc_rows] = np.rint(sampled * unc_ratio)
+                moved = np.rint(sampled * unc_rate + unc_rest)
+                dur[inputs.unc_rows] = np.maximum(moved, 0)
         chunk_cost = np.full(c, inputs.fixed_cost, dtype=np.float64)
         cost_samples = costs.draw(rng, c)
         if cost_samples.size:
@@ -372,11 +375,11 @@ def simulate(
             chunk_cost += risk_c.sum(axis=0, dtype=np.float64)
         for r, rows in enumerate(inputs.risk_rows):
             if rows.size and inputs.risks[r].extra_duration is not None:
-                ratio = plan.ratio[rows]
-                if (ratio == 1).all():
+                rate = plan.rate[rows]
+                if (rate == 1).all():
                     dur[rows] += risk_d[r].astype(dtype)
                 else:
-                    dur[rows] += np.rint(risk_d[r] * ratio[:, None]).astype(dtype)
+                    dur[rows] += np.rint(risk_d[r] * rate[:, None]).astype(dtype)
         early = np.empty((2 * n, c), dtype=dtype)
         plan.forward(dur, early)
         project_finish = early[n:].max(axis=0) if n else np.zeros(c, dtype=dtype)
@@ -443,7 +446,7 @@ def simulate(
 def _dtype(plan: Plan, inputs: _Inputs) -> np.dtype[np.signedinteger[Any]]:
     """int32 where no date can come near its range (half the memory traffic), else int64."""
     longest = plan.base.astype(np.float64)
-    stretch = float(max(1.0, plan.ratio.max(initial=1.0)))
+    stretch = float(max(1.0, plan.rate.max(initial=1.0)))
     for j, dist in zip(inputs.unc_rows.tolist(), inputs.unc_dists, strict=True):
         longest[j] = max(longest[j], dist.high * stretch)
     total = float(longest.sum())

@@ -219,9 +219,11 @@ class Plan:
         self.complete = np.flatnonzero(self.state == COMPLETE)
         # Tasks on their own calendar or with elapsed durations (see ``_translate``).
         self.raw = self.base.copy()
-        self.ratio = np.ones(n, dtype=np.float64)
+        self.rate = np.ones(n, dtype=np.float64)
+        self.rest = np.zeros(n, dtype=np.float64)
         self.translated = np.zeros(0, dtype=np.int64)
         self.finish_at: tuple[int, int] | None = None
+        self.lags = np.asarray(net.link_lag, dtype=np.int64)
         self.levels = self._levels()
         # The scheduler's own early dates, once: translations and the planned finish instant.
         scheduled = Passes(n, len(net.link_pred))
@@ -247,7 +249,10 @@ class Plan:
 
         The deterministic scheduler runs once. A translated task's planned duration becomes
         the project-calendar working minutes between its early start and early finish, and
-        its sampled durations are scaled by the same ratio (``self.ratio``). What the project
+        its sampled durations are scaled by the same ratio (``self.rate``); a task that falls
+        wholly outside the project calendar's working time at its planned position (a weekend
+        move) is scaled instead by the two calendars' ratio over the four weeks from its start
+        (``self.rest`` then keeps the planned duration exact). What the project
         calendar cannot express — a task waiting for its own calendar's next working time,
         a lag counted on another calendar, a levelling delay — becomes a fixed shift of the
         task's early start (and finish) measured at its planned position, so that planned
@@ -267,9 +272,31 @@ class Plan:
         rows = np.asarray(moved, dtype=np.int64)
         planned = want_ef[rows] - want_es[rows]
         raw = self.raw[rows].astype(np.float64)
-        self.ratio[rows] = np.divide(planned, raw, out=np.zeros_like(raw), where=raw > 0)
+        self.rate[rows] = np.divide(planned, raw, out=np.zeros_like(raw), where=raw > 0)
+        window = 28 * 1440
+        for r in np.flatnonzero((planned == 0) & (raw > 0)).tolist():
+            j = int(rows[r])
+            begin = out.early_start[j]
+            own = net.axis[j].offset(begin + window) - net.axis[j].offset(begin)
+            here = self.axis.offset(begin + window) - self.axis.offset(begin)
+            self.rate[j] = here / own if own > 0 else 0.0
+            self.rest[j] = -raw[r] * self.rate[j]
         self.base[rows] = planned
         self.translated = rows
+        # Lags are counted on the successor's calendar: translate them at their planned place.
+        moved_set = set(moved)
+        lags = self.lags.copy()
+        for k, (p, s, kind) in enumerate(zip(net.link_pred, net.link_succ, net.link_type,
+                                             strict=True)):  # fmt: skip
+            lag = int(lags[k])
+            if not lag or s not in moved_set or net.link_percent[k] is not None:
+                continue
+            source = out.early_finish[p] if kind in (FS, FF) else out.early_start[p]
+            target = net.axis[s].shift(source, lag)
+            lags[k] = self.axis.offset(target) - self.axis.offset(source)
+        if not np.array_equal(lags, self.lags):
+            self.lags = lags
+            self.levels = self._levels()
         early = np.empty((2 * n, 1), dtype=np.int64)
         dur = self.base[:, None].copy()
         es, ef = early[:n, 0], early[n:, 0]
@@ -303,10 +330,9 @@ class Plan:
 
     def magnitude(self) -> int:
         """The largest absolute date the passes can meet, not counting durations."""
-        net = self.net
         fixed = [abs(v) for v in (*self.at, *self.due, *self.inherited.values()) if v is not None]
         fixed += [abs(v) for pair in self.progress.values() for v in pair if v is not None]
-        lags = sum(abs(v) for v in net.link_lag)
+        lags = int(np.abs(self.lags).sum())
         return max(fixed, default=0) + abs(self.status or 0) + lags
 
     def percent_factor(self) -> float:
@@ -320,7 +346,7 @@ class Plan:
         pred = np.asarray(net.link_pred, dtype=np.int64)
         succ = np.asarray(net.link_succ, dtype=np.int64)
         kind = np.asarray(net.link_type, dtype=np.int64)
-        lag = np.asarray(net.link_lag, dtype=np.int64)
+        lag = self.lags
         back_lag = lag
         if shift_start is not None and shift_finish is not None:
             # Backward, a link reads its successor's late start (FS, SS) or finish (FF, SF);
