@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from keel.apps.accounts.models import User
 from keel.apps.checks import check_version
@@ -54,8 +55,11 @@ def clean_country(value: Any) -> str:
         raise ValidationError(
             {
                 "country": [
-                    f"Keel has no public holidays for country {code!r}; use a two-letter "
-                    "ISO 3166 code such as CN, US or DE, or leave it empty."
+                    _(
+                        "Keel has no public holidays for country “%(code)s”; use a two-letter "
+                        "ISO 3166 code such as CN, US or DE, or leave it empty."
+                    )
+                    % {"code": code}
                 ]
             }
         )
@@ -69,8 +73,10 @@ def clean_workdays(value: Any) -> str:
         raise ValidationError(
             {
                 "workdays": [
-                    "Working days are weekday digits without repeats, 1 = Monday to 7 = Sunday "
-                    '(e.g. "12345"), and at least one.'
+                    _(
+                        "Working days are weekday digits without repeats, 1 = Monday to "
+                        "7 = Sunday (e.g. 12345), and at least one."
+                    )
                 ]
             }
         )
@@ -80,10 +86,14 @@ def clean_workdays(value: Any) -> str:
 def _minute(text: Any, field: str) -> int:
     match = _TIME.match(str(text).strip())
     if match is None:
-        raise ValidationError({field: [f"{text!r} is not a time; write HH:MM, e.g. 09:00."]})
+        raise ValidationError(
+            {field: [_("“%(text)s” is not a time; write HH:MM, e.g. 09:00.") % {"text": text}]}
+        )
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise ValidationError({field: [f"{text!r} is not a time of day (00:00 to 24:00)."]})
+        raise ValidationError(
+            {field: [_("“%(text)s” is not a time of day (00:00 to 24:00).") % {"text": text}]}
+        )
     return hours * 60 + minutes
 
 
@@ -93,28 +103,31 @@ def clean_hours(value: Any, field: str = "hours", *, allow_empty: bool = False) 
     if value is None or value == [] or value == ():
         if allow_empty:
             return []
-        raise ValidationError({field: ["Give at least one working period, e.g. 09:00-12:00."]})
+        raise ValidationError({field: [_("Give at least one working period, e.g. 09:00-12:00.")]})
     if not isinstance(value, list | tuple):
-        raise ValidationError({field: ['Working hours are a list of ["HH:MM", "HH:MM"] pairs.']})
+        raise ValidationError(
+            {field: [_("Working hours are a list of periods, e.g. 09:00-12:00, 13:00-18:00.")]}
+        )
     out: list[list[str]] = []
     previous_end = -1
     for pair in value:
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             raise ValidationError(
-                {
-                    field: [
-                        'Each working period is a pair ["HH:MM", "HH:MM"], e.g. ["09:00", "12:00"].'
-                    ]
-                }
+                {field: [_("Each working period has a start and an end, e.g. 09:00-12:00.")]}
             )
         start, end = _minute(pair[0], field), _minute(pair[1], field)
         if end <= start:
             raise ValidationError(
-                {field: [f"The working period {pair[0]}-{pair[1]} must end after it starts."]}
+                {
+                    field: [
+                        _("The working period %(start)s-%(end)s must end after it starts.")
+                        % {"start": pair[0], "end": pair[1]}
+                    ]
+                }
             )
         if start < previous_end:
             raise ValidationError(
-                {field: ["Working periods must be in order of the day and must not overlap."]}
+                {field: [_("Working periods must be in order of the day and must not overlap.")]}
             )
         previous_end = end
         out.append([f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"])
@@ -127,7 +140,9 @@ def _date(value: Any, field: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError({field: [f"{value!r} is not a date; write YYYY-MM-DD."]}) from None
+        raise ValidationError(
+            {field: [_("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": value}]}
+        ) from None
 
 
 def clean_exceptions(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -137,34 +152,46 @@ def clean_exceptions(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for number, row in enumerate(rows, start=1):
         field = f"exceptions.{number}"
         if row.get("start") in (None, ""):
-            raise ValidationError({field: ["An exception needs a start date."]})
+            raise ValidationError({field: [_("An exception needs a start date.")]})
         start = _date(row["start"], field)
         finish = _date(row["finish"], field) if row.get("finish") not in (None, "") else start
         if finish < start:
             raise ValidationError(
-                {field: [f"The exception from {start} ends on {finish}, before it starts."]}
+                {
+                    field: [
+                        _("The exception from %(start)s ends on %(finish)s, before it starts.")
+                        % {"start": start, "finish": finish}
+                    ]
+                }
             )
         if (finish - start).days >= MAX_EXCEPTION_DAYS:
-            raise ValidationError({field: ["An exception may span at most five years."]})
+            raise ValidationError({field: [_("An exception may span at most five years.")]})
         name = str(row.get("name") or "").strip()
         if len(name) > 200:
-            raise ValidationError({field: ["An exception's name has at most 200 characters."]})
+            raise ValidationError({field: [_("An exception's name has at most 200 characters.")]})
         working = bool(row.get("working", False))
         hours = clean_hours(row.get("hours"), field, allow_empty=True) if working else []
         out.append(
             {"start": start, "finish": finish, "working": working, "name": name, "hours": hours}
         )
     if len(out) > MAX_EXCEPTIONS:
-        raise ValidationError({"exceptions": [f"At most {MAX_EXCEPTIONS} exceptions."]})
+        raise ValidationError(
+            {"exceptions": [_("At most %(n)s exceptions.") % {"n": MAX_EXCEPTIONS}]}
+        )
     out.sort(key=lambda e: (e["start"], e["finish"]))
     for before, after in pairwise(out):
         if after["start"] <= before["finish"]:
             raise ValidationError(
                 {
                     "exceptions": [
-                        f"The exceptions {before['start']}..{before['finish']} and "
-                        f"{after['start']}..{after['finish']} overlap; a date may have one "
-                        "exception."
+                        _(
+                            "The exceptions %(first)s and %(second)s overlap; a date may have "
+                            "one exception."
+                        )
+                        % {
+                            "first": f"{before['start']}..{before['finish']}",
+                            "second": f"{after['start']}..{after['finish']}",
+                        }
                     ]
                 }
             )
