@@ -122,3 +122,13 @@ def test_tab_links_to_the_page(client, erp, member_of):
     client.force_login(member_of(erp, role="viewer"))
     overview = client.get(reverse("keel-web:project-overview", args=[erp.key])).content.decode()
     assert _url(erp) in overview
+
+
+def test_refusal_speaks_chinese_to_a_chinese_user(client, erp):
+    client.force_login(erp.manager)
+    response = client.post(
+        _url(erp), _form(hours="18:00-09:00"), follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("工作时段 18:00-09:00 的结束时间必须晚于开始时间" in m for m in messages), messages
+    assert not ProjectCalendar.objects.filter(project=erp).exists()
