@@ -45,6 +45,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.web.walk_world import (
+    TEAM_MARKER,
     build_other_project,
     build_world,
     changed_tables,
@@ -814,6 +815,10 @@ def _check_get(
         shown = [marker for marker in _leaks(world) if marker in text]
         if shown:
             failures.append(f"{how} shows {shown} to {caller.name}, who is not in the project")
+    if TEAM_MARKER in text:
+        world["team_shown"] = True
+        if P.MEMBER_VIEW not in caller.perms:
+            failures.append(f"{how} shows the team to {caller.name}, who lacks member.view")
     return failures
 
 
@@ -877,6 +882,8 @@ def test_walk_every_page(caller: Caller):
             continue
         for body, rule, changes in ((route.body, route.post, route.changes), *route.posts):
             failures += _check_post(client, caller, pattern.name, url, body, rule, changes, world)
+    if P.MEMBER_VIEW in caller.perms and not world.get("team_shown"):
+        failures.append(f"no page showed the team to {caller.name}: the team check cannot fail")
     assert not failures, "\n".join(failures)
 
 

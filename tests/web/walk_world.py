@@ -29,6 +29,8 @@ from tests.factories import (
 from keel.apps.projects.models import Role
 from keel.apps.work import services as work
 
+TEAM_MARKER = "Zebedee Teammate"
+
 # Tables that change on every request whatever it does, and are no project data.
 _NOISE_TABLES = {"django_session"}
 # Columns written as a side effect of being used (a sign-in, a feed read), not by a change.
@@ -52,7 +54,10 @@ def build_world() -> dict[str, Any]:
     other = item_create(project, "Elsewhere")
     dependency = work.dependency_create(actor=pm, predecessor=sibling, successor=item)
     comment = work.comment_create(actor=pm, item=item, body="First remark.")
-    spare = UserFactory(username="spare")
+    # A team member tied to nothing else: their name is the team list's marker.
+    spare = UserFactory(
+        username="spare", display_name=TEAM_MARKER, first_name="Zebedee", last_name="Teammate"
+    )
     spare_membership = MembershipFactory(project=project, user=spare, role=Role.MEMBER)
     PortfolioMembershipFactory(portfolio=program.portfolio, user=spare, role="viewer")
     UserFactory(username="newbie")
