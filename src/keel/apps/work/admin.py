@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from keel.apps.work.models import ItemChange, WorkItem
+from keel.apps.work.models import CalendarException, ItemChange, ProjectCalendar, WorkItem
 
 
 @admin.register(WorkItem)
@@ -17,6 +17,25 @@ class WorkItemAdmin(admin.ModelAdmin):
 class ItemChangeAdmin(admin.ModelAdmin):
     list_display = ("item_key", "action", "field", "actor", "at")
     list_filter = ("action",)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+class CalendarExceptionInline(admin.TabularInline):
+    model = CalendarException
+    extra = 0
+
+
+@admin.register(ProjectCalendar)
+class ProjectCalendarAdmin(admin.ModelAdmin):
+    """Read here; edit through the calendar page or the API (they validate and re-schedule)."""
+
+    list_display = ("__str__", "country", "workdays", "version")
+    inlines = (CalendarExceptionInline,)
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
