@@ -45,6 +45,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.web.walk_world import (
+    BUDGET_MARKER,
+    RISK_MARKER,
     TEAM_MARKER,
     build_other_project,
     build_world,
@@ -774,6 +776,14 @@ def _offered_but_refused(html: str, page: str, caller: Caller) -> list[str]:
     return found
 
 
+# Text that only holders of a read permission may see, on any page of the project.
+READ_MARKERS = {
+    P.MEMBER_VIEW: TEAM_MARKER,
+    P.RISK_VIEW: RISK_MARKER,
+    P.BUDGET_VIEW: BUDGET_MARKER,
+}
+
+
 def _leaks(world: dict[str, Any]) -> list[str]:
     """Text only someone inside the walked project may see."""
     return [
@@ -815,10 +825,11 @@ def _check_get(
         shown = [marker for marker in _leaks(world) if marker in text]
         if shown:
             failures.append(f"{how} shows {shown} to {caller.name}, who is not in the project")
-    if TEAM_MARKER in text:
-        world["team_shown"] = True
-        if P.MEMBER_VIEW not in caller.perms:
-            failures.append(f"{how} shows the team to {caller.name}, who lacks member.view")
+    for perm, marker in READ_MARKERS.items():
+        if marker in text:
+            world.setdefault("shown", set()).add(perm)
+            if perm not in caller.perms and caller.member:
+                failures.append(f"{how} shows {marker!r} to {caller.name}, who lacks {perm}")
     return failures
 
 
@@ -882,8 +893,9 @@ def test_walk_every_page(caller: Caller):
             continue
         for body, rule, changes in ((route.body, route.post, route.changes), *route.posts):
             failures += _check_post(client, caller, pattern.name, url, body, rule, changes, world)
-    if P.MEMBER_VIEW in caller.perms and not world.get("team_shown"):
-        failures.append(f"no page showed the team to {caller.name}: the team check cannot fail")
+    for perm, marker in READ_MARKERS.items():
+        if perm in caller.perms and perm not in world.get("shown", set()):
+            failures.append(f"no page showed {marker!r} to {caller.name}: its check cannot fail")
     assert not failures, "\n".join(failures)
 
 

@@ -29,7 +29,9 @@ from tests.factories import (
 from keel.apps.projects.models import Role
 from keel.apps.work import services as work
 
-TEAM_MARKER = "Zebedee Teammate"
+TEAM_MARKER = "Zebedee Teammate"  # a team member's name
+RISK_MARKER = "Vendor late"  # the walked risk's title (tests/api/walk/risk.py)
+BUDGET_MARKER = "Quillfeather invoice"  # an expense's description
 
 # Tables that change on every request whatever it does, and are no project data.
 _NOISE_TABLES = {"django_session"}
@@ -85,6 +87,15 @@ def build_world() -> dict[str, Any]:
     }
     for area in AREAS:
         importlib.import_module(f"tests.api.walk.{area}").world_extend(world)
+    from datetime import date
+
+    from keel.apps.finance.services import expense_create
+
+    expense_create(
+        actor=pm, project=project, category="equipment", amount="77", currency="CNY",
+        day=date(2025, 1, 9), description=BUDGET_MARKER,
+    )  # fmt: skip
+    assert world["risk"].title == RISK_MARKER
     params = world["params"]
     # The web pages name some of those objects under other parameter names.
     params["sheet_id"] = params["timesheet_id"]
