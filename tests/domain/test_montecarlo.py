@@ -692,11 +692,9 @@ def test_task_calendars_and_elapsed_durations_give_the_scheduled_dates_exactly()
     result = simulate(net, estimates, iterations=50, seed=1)
     assert set(result.finish_percentiles.values()) == {planned.finish}
     assert result.deterministic_finish == planned.finish
-    # Float is counted in project-calendar minutes: a task the scheduler finds critical is
-    # critical in every iteration (slack outside the project's hours is not seen).
     for task in net.tasks:
-        if planned.tasks[task.id].critical:
-            assert result.criticality[task.id] == 1.0, task.id
+        expected = 1.0 if planned.tasks[task.id].critical else 0.0
+        assert result.criticality[task.id] == expected, task.id
 
 
 def test_a_plan_ending_on_the_night_shift_finishes_at_the_night_shift_instant():
@@ -759,6 +757,9 @@ def test_fixed_durations_on_two_calendars_reproduce_the_schedule_exactly(net):
     assert set(result.finish_dates) == {planned.finish}
     assert result.deterministic_finish == planned.finish
     assert result.deterministic_finish_percentile == 1.0
+    for task in work:
+        expected = 1.0 if planned.tasks[task.id].critical else 0.0
+        assert result.criticality[task.id] == expected, task.id
 
 
 def test_an_uncertain_weekend_move_still_spreads_the_finish():

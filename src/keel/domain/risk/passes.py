@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keel.domain.schedule.calendar import TimeAxis, WorkingCalendar, axis_for, standard_calendar
-from keel.domain.schedule.cpm import Passes, forward_pass
+from keel.domain.schedule.cpm import Passes, forward_pass, run_passes
 from keel.domain.schedule.model import Network
 from keel.domain.schedule.network import (
     FF,
@@ -226,10 +226,14 @@ class Plan:
         self.lags = np.asarray(net.link_lag, dtype=np.int64)
         self.levels = self._levels()
         # The scheduler's own early dates, once: translations and the planned finish instant.
-        scheduled = Passes(n, len(net.link_pred))
-        forward_pass(net, scheduled, net.order)
+        self.float_rows = np.zeros(0, dtype=np.int64)
+        self.float_bonus = np.zeros((0, 1), dtype=np.int64)
         if self._needs_translation(network):
+            scheduled = run_passes(net)
             self._translate(scheduled)
+        else:
+            scheduled = Passes(n, len(net.link_pred))
+            forward_pass(net, scheduled, net.order)
         if n and net.work_tasks:
             last = max(scheduled.early_finish)
             at = int(self.axis.offsets(np.asarray([last], dtype=np.int64))[0]) - self.origin
@@ -323,6 +327,31 @@ class Plan:
             self.levels = self._levels(shift_start, shift_finish)
             for lv, fix in zip(self.levels, fixes, strict=True):
                 lv.fix = fix
+        self._match_critical(out)
+
+    def _match_critical(self, out: Passes) -> None:
+        """Make planned durations flag as critical exactly the tasks the scheduler flags.
+
+        The scheduler counts a task's float on its own calendar; the passes count it in
+        project working minutes, where slack that lies only outside the project's hours (a
+        weekend before an elapsed task) does not exist, and the reverse. Where the two
+        disagree at the planned position, the task's float gets the smallest correction that
+        gives the scheduler's answer (``float_bonus``, used by ``critical_counts``).
+        """
+        n = self.n
+        dur = self.base[:, None].copy()
+        early = np.empty((2 * n, 1), dtype=np.int64)
+        late = np.empty((2 * n, 1), dtype=np.int64)
+        self.forward(dur, early)
+        self.backward(dur, early, late, early[n:].max(axis=0))
+        slack = (late[n:] - early[n:])[:, 0]
+        ours = slack <= 0
+        theirs = np.asarray(out.total_float, dtype=np.int64) <= 0
+        rows = np.flatnonzero((ours != theirs) & ~self.summary & (self.state != COMPLETE))
+        if rows.size:
+            bonus = np.where(theirs[rows], -slack[rows], 1 - slack[rows])
+            self.float_rows = rows
+            self.float_bonus = bonus[:, None]
 
     def _rel(self, minute: int | None) -> int:
         assert minute is not None
@@ -661,6 +690,10 @@ class Plan:
         """
         n = self.n
         counts: Index = np.count_nonzero(late[n:] <= early[n:], axis=1).astype(np.int64)
+        if self.float_rows.size:
+            rows = self.float_rows
+            slack = late[rows + n] - early[rows + n] + self.float_bonus
+            counts[rows] = np.count_nonzero(slack <= 0, axis=1)
         counts[self.complete] = 0
         return counts
 
