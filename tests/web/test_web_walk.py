@@ -46,6 +46,7 @@ from tests.factories import (
 )
 from tests.web.walk_world import (
     BUDGET_MARKER,
+    HISTORY_MARKER,
     RISK_MARKER,
     TEAM_MARKER,
     build_other_project,
@@ -781,6 +782,7 @@ READ_MARKERS = {
     P.MEMBER_VIEW: TEAM_MARKER,
     P.RISK_VIEW: RISK_MARKER,
     P.BUDGET_VIEW: BUDGET_MARKER,
+    P.HISTORY_VIEW: HISTORY_MARKER,
 }
 
 

@@ -32,6 +32,7 @@ from keel.apps.work import services as work
 TEAM_MARKER = "Zebedee Teammate"  # a team member's name
 RISK_MARKER = "Vendor late"  # the walked risk's title (tests/api/walk/risk.py)
 BUDGET_MARKER = "Quillfeather invoice"  # an expense's description
+HISTORY_MARKER = "Hummingbird draft phase"  # an item's former title
 
 # Tables that change on every request whatever it does, and are no project data.
 _NOISE_TABLES = {"django_session"}
@@ -50,7 +51,9 @@ def build_world() -> dict[str, Any]:
         program=program,
     )
     pm = project.manager
-    parent = item_create(project, "Phase")
+    parent = item_create(project, HISTORY_MARKER)
+    # The old title lives on only in the item's history.
+    parent = work.work_item_update(actor=pm, item=parent, version=parent.version, title="Phase")
     sibling = item_create(project, "First step", parent=parent)
     item = item_create(project, "Second step", parent=parent)
     other = item_create(project, "Elsewhere")

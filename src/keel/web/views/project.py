@@ -1,10 +1,12 @@
 """A project's tabs; only Overview so far."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from keel.apps.projects.access import Permission, access_project
+from keel.apps.projects.access import Permission, access_project, has_permission
 from keel.apps.projects.overview import project_overview_get
 
 
@@ -12,6 +14,8 @@ from keel.apps.projects.overview import project_overview_get
 def overview(request: HttpRequest, key: str) -> HttpResponse:
     project = access_project(request.user, key, Permission.PROJECT_VIEW)
     data = project_overview_get(project)
+    if not has_permission(request.user, project, Permission.HISTORY_VIEW):
+        data = replace(data, recent_changes=[])  # the item history is for history.view
     return render(
         request, "keel/project/overview.html", {"project": project, "o": data, "tab": "overview"}
     )
