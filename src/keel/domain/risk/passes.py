@@ -225,9 +225,9 @@ class Plan:
         self.finish_at: tuple[int, int] | None = None
         self.lags = np.asarray(net.link_lag, dtype=np.int64)
         self.levels = self._levels()
-        # The scheduler's own early dates, once: translations and the planned finish instant.
-        self.float_rows = np.zeros(0, dtype=np.int64)
+        self.float_rows = np.zeros(0, dtype=np.int64)  # see ``_match_critical``
         self.float_bonus = np.zeros((0, 1), dtype=np.int64)
+        # The scheduler's own dates, once: translations and the planned finish instant.
         if self._needs_translation(network):
             scheduled = run_passes(net)
             self._translate(scheduled)
