@@ -777,6 +777,30 @@ def _offered_but_refused(html: str, page: str, caller: Caller) -> list[str]:
     return found
 
 
+_HREF = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"'#]+)""", re.I)
+
+
+def _refused_links(html: str, page: str, caller: Caller, world: dict[str, Any]) -> list[str]:
+    """Links to pages of the walked project that refuse the caller (a tab they may not open)."""
+    found = []
+    for href in sorted(set(_HREF.findall(html))):
+        path = urlsplit(href.replace("&amp;", "&")).path
+        if not path.startswith("/"):
+            continue
+        try:
+            match = resolve(path)
+        except Resolver404:
+            found.append(f"{page} links to {href}, which is no page")
+            continue
+        route = ROUTES.get(match.view_name)
+        if route is None or match.kwargs.get("key") != world["project"].key:
+            continue
+        want = route.get(caller)
+        if "ok" not in want.split("|"):
+            found.append(f"{page} links to {href} ({match.view_name}), which answers {want}")
+    return found
+
+
 # Text that only holders of a read permission may see, on any page of the project.
 READ_MARKERS = {
     P.MEMBER_VIEW: TEAM_MARKER,
@@ -821,6 +845,7 @@ def _check_get(
     text = response.content.decode(errors="replace") if "text" in kind else ""
     if "html" in kind and caller.signed_in:
         failures += [f"{caller.name}: {f}" for f in _offered_but_refused(text, url, caller)]
+        failures += [f"{caller.name}: {f}" for f in _refused_links(text, url, caller, world)]
         if "data-can-move" in text and P.ITEM_TRANSITION not in caller.perms:
             failures.append(f"{how} lets {caller.name} drag cards without item.transition")
     if text and not caller.member:
