@@ -47,6 +47,7 @@ from tests.factories import (
 from tests.web.walk_world import (
     BUDGET_MARKER,
     HISTORY_MARKER,
+    RATE_MARKER,
     RISK_MARKER,
     TEAM_MARKER,
     build_other_project,
@@ -169,6 +170,11 @@ def pool_manager(c: Caller) -> str:
     if not c.signed_in:
         return "login"
     return "ok" if c.staff or c.portfolio_admin else "soft"
+
+
+def may_see_rates(c: Caller) -> bool:
+    """Cost rates of the pool: site staff, PMO administrators and finance managers."""
+    return c.staff or c.portfolio_admin or c.role in (Role.PMO_ADMIN, Role.FINANCE_MANAGER)
 
 
 def importer(c: Caller) -> str:
@@ -852,6 +858,10 @@ def _check_get(
         shown = [marker for marker in _leaks(world) if marker in text]
         if shown:
             failures.append(f"{how} shows {shown} to {caller.name}, who is not in the project")
+    if RATE_MARKER in text:
+        world.setdefault("shown", set()).add("rates")
+        if not may_see_rates(caller):
+            failures.append(f"{how} shows a cost rate to {caller.name}")
     for perm, marker in READ_MARKERS.items():
         if marker in text:
             world.setdefault("shown", set()).add(perm)
@@ -920,6 +930,8 @@ def test_walk_every_page(caller: Caller):
             continue
         for body, rule, changes in ((route.body, route.post, route.changes), *route.posts):
             failures += _check_post(client, caller, pattern.name, url, body, rule, changes, world)
+    if may_see_rates(caller) and "rates" not in world.get("shown", set()):
+        failures.append(f"no page showed a cost rate to {caller.name}: its check cannot fail")
     for perm, marker in READ_MARKERS.items():
         if perm in caller.perms and perm not in world.get("shown", set()):
             failures.append(f"no page showed {marker!r} to {caller.name}: its check cannot fail")

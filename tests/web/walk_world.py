@@ -26,6 +26,7 @@ from tests.factories import (
     item_create,
 )
 
+from keel.apps.accounts.models import User
 from keel.apps.projects.models import Role
 from keel.apps.work import services as work
 
@@ -33,6 +34,7 @@ TEAM_MARKER = "Zebedee Teammate"  # a team member's name
 RISK_MARKER = "Vendor late"  # the walked risk's title (tests/api/walk/risk.py)
 BUDGET_MARKER = "Quillfeather invoice"  # an expense's description
 HISTORY_MARKER = "Hummingbird draft phase"  # an item's former title
+RATE_MARKER = "987.65"  # a resource's future cost rate
 
 # Tables that change on every request whatever it does, and are no project data.
 _NOISE_TABLES = {"django_session"}
@@ -97,6 +99,12 @@ def build_world() -> dict[str, Any]:
     expense_create(
         actor=pm, project=project, category="equipment", amount="77", currency="CNY",
         day=date(2025, 1, 9), description=BUDGET_MARKER,
+    )  # fmt: skip
+    from keel.apps.resources.services import cost_rate_create
+
+    cost_rate_create(
+        actor=User.objects.get(username="walk-staff"), resource=world["resource"],
+        effective_from=date(2031, 1, 1), standard=RATE_MARKER,
     )  # fmt: skip
     assert world["risk"].title == RISK_MARKER
     params = world["params"]
