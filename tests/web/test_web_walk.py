@@ -638,6 +638,10 @@ def test_every_page_is_declared():
     stale = sorted(set(ROUTES) - set(names))
     assert not missing, f"pages without a declaration in ROUTES: {missing}"
     assert not stale, f"declared pages that no longer exist: {stale}"
+    # Every path parameter has a value in the world (_url names the pattern otherwise).
+    params = {**build_world()["params"], "token": "t", "upload_id": "u"}
+    for pattern in patterns:
+        assert resolve(_url(pattern, params)).view_name == pattern.name
 
 
 # --- the walk ----------------------------------------------------------------------------------
