@@ -21,7 +21,13 @@ from django.utils import timezone
 from keel.apps.accounts.models import TeamMembership
 from keel.apps.projects.models import Project
 from keel.apps.resources import services
-from keel.apps.resources.models import Assignment, Resource, ResourceKind, Skill
+from keel.apps.resources.models import (
+    Assignment,
+    Resource,
+    ResourceKind,
+    ResourceRequest,
+    Skill,
+)
 from keel.apps.resources.services import item_window
 from keel.apps.work.models import ItemType, StatusCategory, WorkItem
 from keel.apps.work.scheduling import schedule_store
@@ -258,6 +264,8 @@ def demo_delete() -> None:
     # Reset is an administrator's action from the command line: rows go directly.
     usernames = list(PEOPLE)
     Assignment.objects.filter(item__project__key__in=KEYS).delete()
+    # Requests first: deleting a skill would leave a request naming nothing.
+    ResourceRequest.objects.filter(project__key__in=KEYS).delete()
     Resource.objects.filter(user__username__in=usernames).delete()
     Resource.objects.filter(name__startswith=PREFIX).delete()
     Skill.objects.filter(name__in=SKILLS, placeholders__isnull=True, holders__isnull=True).delete()
