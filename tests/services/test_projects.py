@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from tests.factories import PortfolioMembershipFactory, UserFactory
 
 from keel.apps.projects.models import Portfolio, Project, ProjectMembership, Role
@@ -120,6 +121,26 @@ def test_hybrid_template_has_phases_and_the_agile_workflow(pmo):
     project = _create(pmo, "hybrid")
     assert WorkItem.objects.filter(project=project, type="milestone").count() == len(PHASES)
     assert workflow_statuses(project).first().name == "Backlog"
+
+
+def test_a_project_created_in_chinese_gets_chinese_statuses_phases_and_gates(pmo):
+    """The template's names are written in the creator's language: a PM working in 简体中文
+    gets a board and a WBS in Chinese; one working in English gets English."""
+    with translation.override("zh-hans"):
+        project = _create(pmo, "hybrid", key="ZH")
+    assert [s.name for s in workflow_statuses(project)] == [
+        "待办列表",
+        "已选定",
+        "进行中",
+        "评审中",
+        "已完成",
+    ]
+    phases = WorkItem.objects.filter(project=project, parent=None).order_by("outline_sort")
+    assert [p.title for p in phases] == ["启动", "规划", "执行", "监控", "收尾"]
+    gate = WorkItem.objects.get(project=project, parent=phases[0], type="milestone")
+    assert gate.title == "项目章程已批准" and "启动阶段" in gate.description
+    english = _create(pmo, "hybrid", key="EN")
+    assert workflow_statuses(english).first().name == "Backlog"
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,9 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+
 from keel.apps.accounts.models import User
 from keel.apps.projects.models import Project, Role
 
@@ -26,11 +29,11 @@ KANBAN_WIP_LIMIT = 3
 
 # (phase, gate milestone closing it)
 PHASES: tuple[tuple[str, str], ...] = (
-    ("Initiation", "Charter approved"),
-    ("Planning", "Project plan approved"),
-    ("Execution", "Deliverables completed"),
-    ("Monitoring & Control", "Performance review passed"),
-    ("Closure", "Project closed"),
+    (_noop("Initiation"), _noop("Charter approved")),
+    (_noop("Planning"), _noop("Project plan approved")),
+    (_noop("Execution"), _noop("Deliverables completed")),
+    (_noop("Monitoring & Control"), _noop("Performance review passed")),
+    (_noop("Closure"), _noop("Project closed")),
 )
 
 _GATE_ROLES = [Role.PMO_ADMIN.value, Role.PROJECT_MANAGER.value, Role.QA_MANAGER.value]
@@ -47,10 +50,10 @@ def _linear(keys: list[str]) -> list[dict[str, Any]]:
 
 
 _WATERFALL_STATUSES: list[dict[str, Any]] = [
-    {"key": "todo", "name": "To do", "category": "todo"},
-    {"key": "in_progress", "name": "In progress", "category": "in_progress"},
-    {"key": "in_review", "name": "In review", "category": "in_progress"},
-    {"key": "done", "name": "Done", "category": "done"},
+    {"key": "todo", "name": _noop("To do"), "category": "todo"},
+    {"key": "in_progress", "name": _noop("In progress"), "category": "in_progress"},
+    {"key": "in_review", "name": _noop("In review"), "category": "in_progress"},
+    {"key": "done", "name": _noop("Done"), "category": "done"},
 ]
 _WATERFALL_TRANSITIONS = [
     {"from": "todo", "to": "in_progress"},
@@ -61,16 +64,21 @@ _WATERFALL_TRANSITIONS = [
     {"from": "done", "to": "in_progress", "allowed_roles": _REOPEN_ROLES},
 ]
 _SCRUM_STATUSES: list[dict[str, Any]] = [
-    {"key": "backlog", "name": "Backlog", "category": "todo"},
-    {"key": "selected", "name": "Selected", "category": "todo"},
-    {"key": "in_progress", "name": "In progress", "category": "in_progress"},
-    {"key": "in_review", "name": "In review", "category": "in_progress"},
-    {"key": "done", "name": "Done", "category": "done"},
+    {"key": "backlog", "name": _noop("Backlog"), "category": "todo"},
+    {"key": "selected", "name": _noop("Selected"), "category": "todo"},
+    {"key": "in_progress", "name": _noop("In progress"), "category": "in_progress"},
+    {"key": "in_review", "name": _noop("In review"), "category": "in_progress"},
+    {"key": "done", "name": _noop("Done"), "category": "done"},
 ]
 _KANBAN_STATUSES: list[dict[str, Any]] = [
-    {"key": "todo", "name": "To do", "category": "todo"},
-    {"key": "doing", "name": "Doing", "category": "in_progress", "wip_limit": KANBAN_WIP_LIMIT},
-    {"key": "done", "name": "Done", "category": "done"},
+    {"key": "todo", "name": _noop("To do"), "category": "todo"},
+    {
+        "key": "doing",
+        "name": _noop("Doing"),
+        "category": "in_progress",
+        "wip_limit": KANBAN_WIP_LIMIT,
+    },
+    {"key": "done", "name": _noop("Done"), "category": "done"},
 ]
 
 TEMPLATES: dict[str, dict[str, Any]] = {
@@ -106,12 +114,16 @@ def template_apply(*, actor: User, project: Project, template: str) -> None:
     from keel.apps.work.services import dependency_create, workflow_build
     from keel.apps.work.services.items import create_item
 
+    # Status, phase and gate names are the project's own data from here on: they are written
+    # in the language active when the project is created (the creator's, in the web).
     spec = TEMPLATES[template]
-    workflow_build(project, spec["statuses"], spec["transitions"])
+    statuses = [{**status, "name": _(status["name"])} for status in spec["statuses"]]
+    workflow_build(project, statuses, spec["transitions"])
     if not spec["phases"]:
         return
     previous_gate = None
-    for phase_name, gate_name in PHASES:
+    for phase_key, gate_key in PHASES:
+        phase_name = _(phase_key)
         phase = create_item(
             actor=actor, project=project, type=ItemType.DELIVERABLE, title=phase_name
         )
@@ -119,9 +131,10 @@ def template_apply(*, actor: User, project: Project, template: str) -> None:
             actor=actor,
             project=project,
             type=ItemType.MILESTONE,
-            title=gate_name,
+            title=_(gate_key),
             parent=phase,
-            description=f"Gate: the {phase_name} phase is approved before work moves on.",
+            description=_("Gate: the %(phase)s phase is approved before work moves on.")
+            % {"phase": phase_name},
         )
         if previous_gate is not None:
             dependency_create(actor=actor, predecessor=previous_gate, successor=gate)
