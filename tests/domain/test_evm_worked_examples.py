@@ -1,7 +1,8 @@
 """Earned value figures against worked examples from published sources, figure for figure.
 
 Each test names its source; the inputs and expected results are the source's, rounded as the
-source rounds them.
+source rounds them — except the one test that says it applies a source's formula to a curve of
+its own (Lipke's interpolation), which checks the rule rather than published figures.
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ def test_earned_schedule_fifty_two_week_program() -> None:
     assert abs(f.ieac_t - D(52) * 30 / f.es) < D("0.001")
 
 
-def test_earned_schedule_lipke_concept_interpolates_within_the_month() -> None:
-    """Walt Lipke, "Earned Schedule Concept" (after "Schedule is Different", 2003): with
+def test_earned_schedule_lipke_formula_on_a_curve_of_our_own() -> None:
+    """The interpolation rule of Walt Lipke, "Schedule is Different" (2003), applied to a PV
+    curve made up for this test (the figures are not Lipke's): with
     seven months gone (AT = 7) and all PV through May earned but only part of June,
     ES = 5 + (EV - PV(May)) / (PV(June) - PV(May)), between 5 and 6 months, so SV(t) < -1
     month and SPI(t) = ES / 7."""
