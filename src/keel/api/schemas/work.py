@@ -73,6 +73,10 @@ class _ItemFields(InSchema):
     )
     constraint_date: datetime | None = Field(None, description="Needed by all but ASAP/ALAP.")
     progress: int | None = Field(None, ge=0, le=100)
+    actual_start: datetime | None = Field(None, description="When work on the item began.")
+    actual_finish: datetime | None = Field(
+        None, description="When the item was finished; needs actual_start; sets progress to 100."
+    )
     labels: list[str] | None = Field(None, description="Label names of the project.")
 
 
@@ -111,6 +115,8 @@ class WorkItemOut(OutSchema):
     constraint_type: ConstraintName | Literal[""]
     constraint_date: datetime | None
     progress: int
+    actual_start: datetime | None
+    actual_finish: datetime | None
     labels: list[str]
     parent: str | None
     position: int

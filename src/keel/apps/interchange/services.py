@@ -377,6 +377,15 @@ def _aware(value: datetime | None) -> datetime | None:
     return timezone.make_aware(value, timezone.get_default_timezone())
 
 
+def _actuals(item: PlanItem) -> tuple[datetime | None, datetime | None]:
+    """The item's actual start and finish as Keel stores them: an actual finish without an
+    actual start, or before it, is dropped (the item keeps its actual start)."""
+    start, finish = _aware(item.actual_start), _aware(item.actual_finish)
+    if finish is not None and (start is None or finish < start):
+        finish = None
+    return start, finish
+
+
 @transaction.atomic
 def import_commit(
     *,
@@ -467,6 +476,9 @@ def import_commit(
         finish = item.finish.date() if item.finish else None
         if start and finish and finish < start:
             finish = start
+        actual_start, actual_finish = _actuals(item)
+        if actual_finish is not None:
+            progress = 100
         row = WorkItem(
             project_id=locked.pk,
             number=number,
@@ -486,6 +498,8 @@ def import_commit(
             constraint_type=item.constraint_type,
             constraint_date=_aware(item.constraint_date),
             progress=progress,
+            actual_start=actual_start,
+            actual_finish=actual_finish,
             parent=parent_row,
             position=position,
             outline_code=code,
@@ -667,7 +681,9 @@ def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bo
         _constraint,
         _duration,
         _minutes,
+        _progress,
         project_calendar,
+        status_now,
     )
     from keel.apps.work.models import ItemType
     from keel.domain.errors import KeelError
@@ -675,6 +691,8 @@ def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bo
 
     prefix = f"{project.key}-"
     ordered = sorted(rows.values(), key=lambda r: (r.outline_sort, r.number))
+    parents = {row.parent.number for row in ordered if row.parent is not None}
+    progress = {row.number: _progress(row, row.number in parents) for row in ordered}
     network = Network(
         tasks=tuple(
             Task(
@@ -685,6 +703,7 @@ def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bo
                 milestone=row.type == ItemType.MILESTONE,
                 constraint=_constraint(row),
                 deadline=datetime.combine(row.due_date, DAY_END) if row.due_date else None,
+                **progress[row.number],  # type: ignore[arg-type]
             )
             for row in ordered
         ),
@@ -700,6 +719,7 @@ def _schedule_new_rows(project: Project, rows: dict[str, Any], links: Any) -> bo
         start=datetime.combine(project.start_date or project.created_at.date(), DAY_START),
         calendars={"standard": project_calendar(project)},
         calendar="standard",
+        status_date=status_now() if any(progress.values()) else None,
         name=project.name,
     )
     try:
@@ -910,6 +930,8 @@ def plan_of_project(project: Project) -> Plan:
             constraint_type=row.constraint_type,
             constraint_date=_naive(row.constraint_date),
             progress=row.progress,
+            actual_start=_naive(row.actual_start),
+            actual_finish=_naive(row.actual_finish),
             labels=tuple(sorted(labels.get(row.pk, ()))),
             wbs=row.outline_code,
         )

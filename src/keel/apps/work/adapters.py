@@ -14,7 +14,13 @@ Rules of the mapping (documented in docs/scheduling.md, "Projects in the server"
   (Monday-Friday, 09:00-12:00 and 13:00-18:00) when it has none; the plan starts on the
   project's start date (or the day it was created);
 - an item with assigned people or equipment is scheduled on their calendars (when all of them
-  work), and an item that resource levelling delayed carries that delay (see docs/resources.md).
+  work), and an item that resource levelling delayed carries that delay (see docs/resources.md);
+- progress (docs/scheduling.md, "Progress in the server"): a work item (not a summary) with an
+  ``actual_start`` passes it, its ``actual_finish`` and its ``progress`` as percent complete;
+  once any item has an actual start the network's status date is now, so work not yet done is
+  scheduled from now on. An item with progress but no actual start counts as not started: it
+  runs where its links and constraints put it, as Microsoft Project sets the actual start of
+  such a task to its scheduled start. A project with no actual start schedules as before.
 """
 
 from __future__ import annotations
@@ -174,6 +180,22 @@ def _delay(minutes: int) -> dict[str, int]:
     return {"levelling_delay": minutes} if minutes and _HAS_DELAY else {}
 
 
+def status_now() -> datetime:
+    """The status date of a project with actuals: now, as the site's wall-clock time."""
+    return _naive(timezone.now())
+
+
+def _progress(row: WorkItem, summary: bool) -> dict[str, object]:
+    """The item's actual dates and percent complete for the engine (nothing if not started)."""
+    if summary or row.actual_start is None:
+        return {}
+    return {
+        "actual_start": _naive(row.actual_start),
+        "actual_finish": _naive(row.actual_finish) if row.actual_finish else None,
+        "percent_complete": 100.0 if row.actual_finish else float(row.progress),
+    }
+
+
 def project_to_network(project: Project) -> ProjectNetwork:
     """Load a project's items, dependencies, calendar, resource calendars and levelling delays
     into a scheduling ``Network`` (five queries, six with a calendar or resource leave)."""
@@ -185,6 +207,8 @@ def project_to_network(project: Project) -> ProjectNetwork:
     prefix = f"{project.key}-"
     items = {f"{prefix}{row.number}": row for row in rows}
     task_calendars, calendars, delays = _resources(project)
+    parents = {row.parent_id for row in rows if row.parent_id}
+    progress = {row.pk: _progress(row, row.pk in parents) for row in rows}
     tasks = tuple(
         Task(
             id=key,
@@ -196,6 +220,7 @@ def project_to_network(project: Project) -> ProjectNetwork:
             deadline=datetime.combine(row.due_date, DAY_END) if row.due_date else None,
             calendar=task_calendars.get(row.pk),
             **_delay(delays.get(row.pk, 0)),
+            **progress[row.pk],  # type: ignore[arg-type]
         )
         for key, row in items.items()
     )
@@ -217,6 +242,7 @@ def project_to_network(project: Project) -> ProjectNetwork:
         start=datetime.combine(start_day, DAY_START),
         calendars={"standard": project_calendar(project), **calendars},
         calendar="standard",
+        status_date=status_now() if any(progress.values()) else None,
         name=project.name,
     )
     return ProjectNetwork(network=network, items=items)

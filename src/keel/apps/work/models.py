@@ -202,6 +202,9 @@ class WorkItem(models.Model):
     )
     constraint_date = models.DateTimeField(_("constraint date"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # When work really began and ended (Microsoft Project's ActualStart/ActualFinish).
+    actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
+    actual_finish = models.DateTimeField(_("actual finish"), null=True, blank=True)
     labels = models.ManyToManyField(Label, blank=True, related_name="items")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -248,6 +251,11 @@ class WorkItem(models.Model):
                 | Q(planned_finish__isnull=True)
                 | Q(planned_finish__gte=F("planned_start")),
                 name="work_item_finish_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_finish__isnull=True)
+                | (Q(actual_start__isnull=False) & Q(actual_finish__gte=F("actual_start"))),
+                name="work_item_actual_finish_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("id")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +19,7 @@ from keel.apps.projects.access import Permission, access_project, project_permis
 from keel.apps.projects.selectors import membership_list
 from keel.apps.work import selectors, services
 from keel.apps.work.models import Dependency, DependencyType, ItemType, Priority, WorkItem
+from keel.domain.errors import ValidationError
 from keel.web.views._common import Outcome, attempt
 from keel.web.views._markdown import markdown_safe
 from keel.web.views.plan import _date, _number
@@ -26,6 +29,30 @@ __all__ = ["item_comment", "item_dependency_add", "item_dependency_remove", "ite
 _TEXT_FIELDS = ("title", "description", "type", "priority")
 _NUMBER_FIELDS = ("estimate_hours", "story_points", "duration_days")
 _DATE_FIELDS = ("planned_start", "planned_finish", "due_date")
+_MOMENT_FIELDS = ("actual_start", "actual_finish")
+
+
+def _moment(value: str, what: str) -> datetime | None:
+    """A date and time from a ``datetime-local`` input (the site's time zone); empty: none."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _("%(what)s must be a date and time like 2026-03-31 09:00.") % {"what": what}
+        ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_current_timezone())
+    return moment
+
+
+def _same_minute(new: datetime | None, old: datetime | None) -> bool:
+    """The form shows minutes only: an unchanged field must not overwrite stored seconds."""
+    if new is None or old is None:
+        return new is old
+    return new == old.replace(second=0, microsecond=0)
 
 
 def _get(request: HttpRequest, key: str, item_key: str, need: Permission) -> WorkItem:
@@ -100,6 +127,11 @@ def item_detail(request: HttpRequest, key: str, item_key: str) -> HttpResponse:
         for f in _DATE_FIELDS:
             if f in data:
                 fields[f] = _date(data[f], str(WorkItem._meta.get_field(f).verbose_name))
+        for f in _MOMENT_FIELDS:
+            if f in data:
+                moment = _moment(data[f], str(WorkItem._meta.get_field(f).verbose_name))
+                if not _same_minute(moment, getattr(item, f)):
+                    fields[f] = moment
         if "assignee" in data:
             fields["assignee"] = data["assignee"] or None
         if "progress" in data:

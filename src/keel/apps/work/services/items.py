@@ -56,6 +56,8 @@ EDITABLE_FIELDS = frozenset(
         "constraint_type",
         "constraint_date",
         "progress",
+        "actual_start",
+        "actual_finish",
         "labels",
     }
 )
@@ -69,6 +71,9 @@ SCHEDULE_FIELDS = frozenset(
         "due_date",
         "constraint_type",
         "constraint_date",
+        "progress",
+        "actual_start",
+        "actual_finish",
     }
 )
 _DECIMAL_FIELDS = ("estimate_hours", "story_points", "duration_days")
@@ -123,6 +128,26 @@ def _labels(project: Project, names: Any) -> list[Label]:
     return [existing[n] for n in cleaned]
 
 
+def _moment(name: str, text: str) -> datetime | None:
+    """An ISO 8601 date and time typed as text (an empty text clears the field)."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"{name} must be a date and time such as 2026-03-02T09:00, not {text!r}."
+        ) from None
+
+
+def _finished(item: WorkItem) -> bool:
+    """Give an item with an actual finish 100 % progress; true when that changed it."""
+    if item.actual_finish is None or item.progress == 100:
+        return False
+    item.progress = 100
+    return True
+
+
 def _normalise(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
     """Turn API/CLI input into model values, refusing what cannot be used."""
     out = dict(fields)
@@ -138,10 +163,14 @@ def _normalise(project: Project, fields: dict[str, Any]) -> dict[str, Any]:
                 raise ValidationError(f"{name} cannot be negative.")
     if "constraint_type" in out and out["constraint_type"] is None:
         out["constraint_type"] = ""
-    moment = out.get("constraint_date")
-    if isinstance(moment, datetime) and timezone.is_naive(moment):
-        # A wall-clock time without a zone is read in the site's zone, as the schedule is.
-        out["constraint_date"] = timezone.make_aware(moment, timezone.get_default_timezone())
+    for name in ("constraint_date", "actual_start", "actual_finish"):
+        moment = out.get(name)
+        if isinstance(moment, str):
+            moment = _moment(name, moment)
+            out[name] = moment
+        if isinstance(moment, datetime) and timezone.is_naive(moment):
+            # A wall-clock time without a zone is read in the site's zone, as the schedule is.
+            out[name] = timezone.make_aware(moment, timezone.get_default_timezone())
     if "progress" in out:
         try:
             progress = int(out["progress"])
@@ -175,6 +204,13 @@ def validate_item(item: WorkItem) -> None:
     dateless = {"", ConstraintKind.ASAP, ConstraintKind.ALAP}
     if item.constraint_type not in dateless and item.constraint_date is None:
         raise ValidationError(f"A {item.constraint_type} constraint needs a constraint_date.")
+    if item.actual_finish is not None and item.actual_start is None:
+        raise ValidationError("An actual finish needs an actual start; set when the work began.")
+    if item.actual_start and item.actual_finish and item.actual_finish < item.actual_start:
+        raise ValidationError(
+            f"The actual finish ({item.actual_finish:%Y-%m-%d %H:%M}) comes before the actual "
+            f"start ({item.actual_start:%Y-%m-%d %H:%M})."
+        )
 
 
 def _check_wip(status: WorkflowStatus, what: str) -> None:
@@ -249,6 +285,8 @@ def create_item(
         values["duration_days"] = Decimal(0)
     if start.category == StatusCategory.DONE and "progress" not in fields:
         values["progress"] = 100
+    if values.get("actual_finish") is not None:
+        values["progress"] = 100
     if position is not None and int(position) < 1:
         raise ValidationError("Positions start at 1.")
     locked = Project.objects.select_for_update().get(pk=project.pk)
@@ -322,6 +360,13 @@ def work_item_update(
         if old != value:
             changes.append((name, old, value))
             setattr(current, name, value)
+    progress_before = current.progress
+    if _finished(current):
+        # An actual finish means the work is done: progress becomes 100 (one history row).
+        stored = next((o for n, o, _v in changes if n == "progress"), progress_before)
+        changes = [c for c in changes if c[0] != "progress"]
+        if stored != 100:
+            changes.append(("progress", stored, 100))
     if not changes:
         return current
     current.version += 1
