@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from keel.apps.accounts.models import User
@@ -93,11 +94,15 @@ class ProjectFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Project], *args: Any, **kwargs: Any) -> Project:
         template = kwargs.pop("template", None) or kwargs.get("methodology", "waterfall")
-        project = super()._create(model_class, *args, **kwargs)
-        ProjectMembership.objects.create(
-            project=project, user=project.manager, role=Role.PROJECT_MANAGER
-        )
-        template_apply(actor=project.manager, project=project, template=template)
+        # One transaction, as project_create has: the template's services lock rows, which
+        # PostgreSQL refuses outside a transaction (tests with transaction=True run in
+        # autocommit).
+        with transaction.atomic():
+            project = super()._create(model_class, *args, **kwargs)
+            ProjectMembership.objects.create(
+                project=project, user=project.manager, role=Role.PROJECT_MANAGER
+            )
+            template_apply(actor=project.manager, project=project, template=template)
         return project
 
 
