@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +13,11 @@ from keel.apps.work.models import WorkItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 JIRA = (
     "Issue key,Issue id,Summary,Issue Type,Status,Priority,Assignee,Reporter,Created,Parent id\n"
     "SHOP-1,10001,Checkout epic,Epic,In Review,High,Jane Roe,Jane Roe,12/Mar/24 3:45 PM,\n"
     "SHOP-2,10002,Card payments,Story,To Do,Medium,jdoe,Jane Roe,13/Mar/24 9:00 AM,10001\n"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    if not shutil.which("chromium"):
-        pytest.fail("Debian's chromium is missing: run `bash scripts/test.sh`, which installs it.")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_jira_import_with_mapping_in_the_browser(browser: Any, live_server: Any, tmp_path: Path):

@@ -1,8 +1,6 @@
 """The portfolio and Overview pages in real chromium: HTMX filtering, sorting, language, phone."""
 
-import os
 import re
-import shutil
 
 import pytest
 from django.db import transaction
@@ -12,36 +10,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # A missing browser is a missing install step, not a reason to skip: say how to fix it.
-    if not shutil.which("chromium"):
-        pytest.fail("Debian's chromium is missing: run `bash scripts/test.sh`, which installs it.")
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ viewer; plus the Gantt of a 2,000-item project and the demo's Gantt for the READ
 Screenshots go to test-artifacts/screenshots/ (ignored by git).
 """
 
-import os
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,35 +25,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # A missing browser is a missing install step, not a reason to skip: say how to fix it.
-    if not shutil.which("chromium"):
-        pytest.fail("Debian's chromium is missing: run `bash scripts/test.sh`, which installs it.")
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _shot(page, name):
