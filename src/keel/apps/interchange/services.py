@@ -32,6 +32,7 @@ from keel.apps.projects.access import (
     visible_projects_q,
 )
 from keel.apps.projects.models import Portfolio, Project, ProjectMembership
+from keel.apps.work.adapters import engine_time, stored_time
 from keel.domain.errors import ValidationError
 from keel.interchange.plan import InterchangeError, Plan, PlanItem
 from keel.interchange.readers import read_plan
@@ -371,16 +372,10 @@ def _check_plan(plan: Plan) -> None:
                 path.append(nxt)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return timezone.make_aware(value, timezone.get_default_timezone())
-
-
 def _actuals(item: PlanItem) -> tuple[datetime | None, datetime | None]:
     """The item's actual start and finish as Keel stores them: an actual finish without an
     actual start, or before it, is dropped (the item keeps its actual start)."""
-    start, finish = _aware(item.actual_start), _aware(item.actual_finish)
+    start, finish = stored_time(item.actual_start), stored_time(item.actual_finish)
     if finish is not None and (start is None or finish < start):
         finish = None
     return start, finish
@@ -496,7 +491,7 @@ def import_commit(
             planned_finish=finish,
             due_date=item.due,
             constraint_type=item.constraint_type,
-            constraint_date=_aware(item.constraint_date),
+            constraint_date=stored_time(item.constraint_date),
             progress=progress,
             actual_start=actual_start,
             actual_finish=actual_finish,
@@ -818,8 +813,8 @@ def _import_baselines(actor: User, project: Project, plan: Plan, rows: dict[str,
                     outline_code=rows[ref].outline_code,
                     is_summary=ref in children,
                     is_milestone=ref in milestones,
-                    start=_aware(b_start),
-                    finish=_aware(b_finish),
+                    start=stored_time(b_start),
+                    finish=stored_time(b_finish),
                     duration_days=b_days,
                 )
                 for ref, b_start, b_finish, b_days in baseline.items
@@ -881,12 +876,6 @@ def _import_resources(
 # --- export ----------------------------------------------------------------------------------
 
 
-def _naive(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return timezone.make_naive(value, timezone.get_default_timezone())
-
-
 def plan_of_project(project: Project) -> Plan:
     """A project as a ``Plan``: items in WBS order, links, baselines, resources."""
     from keel.apps.work.models import Baseline, Dependency, WorkItem
@@ -919,19 +908,19 @@ def plan_of_project(project: Project) -> Plan:
             status=row.status.key,
             priority=row.priority,
             assignee=row.assignee.username if row.assignee else "",
-            start=_naive(row.early_start)
+            start=engine_time(row.early_start)
             or (datetime.combine(row.planned_start, time(8)) if row.planned_start else None),
-            finish=_naive(row.early_finish)
+            finish=engine_time(row.early_finish)
             or (datetime.combine(row.planned_finish, time(17)) if row.planned_finish else None),
             due=row.due_date,
             duration_days=row.duration_days,
             estimate_hours=row.estimate_hours,
             story_points=row.story_points,
             constraint_type=row.constraint_type,
-            constraint_date=_naive(row.constraint_date),
+            constraint_date=engine_time(row.constraint_date),
             progress=row.progress,
-            actual_start=_naive(row.actual_start),
-            actual_finish=_naive(row.actual_finish),
+            actual_start=engine_time(row.actual_start),
+            actual_finish=engine_time(row.actual_finish),
             labels=tuple(sorted(labels.get(row.pk, ()))),
             wbs=row.outline_code,
         )
@@ -948,7 +937,7 @@ def plan_of_project(project: Project) -> Plan:
             b.number - 1,
             b.name,
             tuple(
-                (refs[bi.item_id], _naive(bi.start), _naive(bi.finish), bi.duration_days)
+                (refs[bi.item_id], engine_time(bi.start), engine_time(bi.finish), bi.duration_days)
                 for bi in b.items.all()
                 if bi.item_id in refs
             ),

@@ -14,14 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from keel.apps.projects.access import Permission, access_portfolio, access_project
 from keel.apps.projects.models import Portfolio, Project
 from keel.apps.resources.calendars import resource_calendar
 from keel.apps.resources.models import Assignment, LevellingDelay, ResourceKind
 from keel.apps.resources.services import levelling_store
-from keel.apps.work.adapters import project_to_network
+from keel.apps.work.adapters import engine_time, project_to_network, stored_time
 from keel.apps.work.models import Priority, StatusCategory, WorkItem
 from keel.domain import resources as engine
 from keel.domain.errors import ValidationError
@@ -58,12 +57,6 @@ class LevellingPlan:
     delays: dict[int, int]
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return timezone.make_aware(value, timezone.get_default_timezone())
-
-
 # The documented priority rule ranks items by their priority first (then total float, then key).
 PRIORITY_WEIGHT = {
     Priority.LOWEST: 100,
@@ -72,10 +65,6 @@ PRIORITY_WEIGHT = {
     Priority.HIGH: 700,
     Priority.HIGHEST: 900,
 }
-
-
-def _naive(value: datetime) -> datetime:
-    return timezone.make_naive(value, timezone.get_default_timezone())
 
 
 def _started(rows: dict[str, WorkItem]) -> dict[str, bool]:
@@ -109,9 +98,9 @@ def _for_levelling(network: Network, items: dict[str, WorkItem]) -> tuple[Networ
             continue
         changes: dict[str, Any] = {"priority": PRIORITY_WEIGHT.get(row.priority, 500)}
         if task.id in started and task.id not in parents and row.early_start is not None:
-            changes["actual_start"] = _naive(row.early_start)
+            changes["actual_start"] = engine_time(row.early_start)
             if started[task.id] and row.early_finish is not None:
-                changes["actual_finish"] = _naive(row.early_finish)
+                changes["actual_finish"] = engine_time(row.early_finish)
             else:
                 changes["percent_complete"] = float(min(row.progress, 99))
         tasks.append(replace(task, **changes))
@@ -189,8 +178,8 @@ def _plan(projects: list[Project], within_float_only: bool) -> LevellingPlan:
             item=m.task_id,
             title=items[m.task_id].title,
             delay_minutes=m.delay,
-            old_start=_aware(m.old_start),
-            new_start=_aware(m.new_start),
+            old_start=stored_time(m.old_start),
+            new_start=stored_time(m.new_start),
         )
         for m in result.moves
         if m.task_id in items
@@ -209,8 +198,8 @@ def _plan(projects: list[Project], within_float_only: bool) -> LevellingPlan:
     kept = levelling_delays_of([items[key].pk for key in started])
     delays.update({pk: minutes for pk, minutes in kept.items() if minutes})
     return LevellingPlan(
-        finish_before=_aware(result.finish_before),
-        finish_after=_aware(result.finish_after),
+        finish_before=stored_time(result.finish_before),
+        finish_after=stored_time(result.finish_after),
         moves=moves,
         unresolved=unresolved,
         applied=False,

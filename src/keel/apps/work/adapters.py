@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import overload
 
 from django.utils import timezone
 
@@ -50,9 +51,11 @@ __all__ = [
     "MINUTES_PER_DAY",
     "ProjectNetwork",
     "calendar_of",
+    "engine_time",
     "hours_to_intervals",
     "project_calendar",
     "project_to_network",
+    "stored_time",
 ]
 
 MINUTES_PER_DAY = 8 * 60
@@ -149,9 +152,26 @@ def _duration(item: WorkItem) -> int:
     return MINUTES_PER_DAY
 
 
-def _naive(value: datetime) -> datetime:
+@overload
+def engine_time(value: datetime) -> datetime: ...
+@overload
+def engine_time(value: None) -> None: ...
+def engine_time(value: datetime | None) -> datetime | None:
     """A stored (aware) datetime as the site's wall-clock time, as the engine counts it."""
+    if value is None:
+        return None
     return timezone.make_naive(value, timezone.get_default_timezone())
+
+
+@overload
+def stored_time(value: datetime) -> datetime: ...
+@overload
+def stored_time(value: None) -> None: ...
+def stored_time(value: datetime | None) -> datetime | None:
+    """An engine (wall-clock) datetime as the aware datetime the database stores."""
+    if value is None:
+        return None
+    return timezone.make_aware(value, timezone.get_default_timezone())
 
 
 def _constraint(row: WorkItem) -> Constraint:
@@ -161,7 +181,7 @@ def _constraint(row: WorkItem) -> Constraint:
         if kind == ConstraintType.ALAP:
             return Constraint(kind)
         if row.constraint_date is not None:
-            return Constraint(kind, _naive(row.constraint_date))
+            return Constraint(kind, engine_time(row.constraint_date))
     if row.planned_start:
         return Constraint(ConstraintType.SNET, datetime.combine(row.planned_start, DAY_START))
     return Constraint()
@@ -182,7 +202,7 @@ def _delay(minutes: int) -> dict[str, int]:
 
 def status_now() -> datetime:
     """The status date of a project with actuals: now, as the site's wall-clock time."""
-    return _naive(timezone.now())
+    return engine_time(timezone.now())
 
 
 def _progress(row: WorkItem, summary: bool) -> dict[str, object]:
@@ -190,8 +210,8 @@ def _progress(row: WorkItem, summary: bool) -> dict[str, object]:
     if summary or row.actual_start is None:
         return {}
     return {
-        "actual_start": _naive(row.actual_start),
-        "actual_finish": _naive(row.actual_finish) if row.actual_finish else None,
+        "actual_start": engine_time(row.actual_start),
+        "actual_finish": engine_time(row.actual_finish) if row.actual_finish else None,
         "percent_complete": 100.0 if row.actual_finish else float(row.progress),
     }
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from keel.apps.accounts.models import User
 from keel.apps.projects.access import Permission, access_project
 from keel.apps.projects.models import Project
-from keel.apps.work.adapters import project_to_network
+from keel.apps.work.adapters import project_to_network, stored_time
 from keel.apps.work.models import WorkItem
 from keel.domain.schedule import schedule
 
@@ -50,10 +50,6 @@ class ScheduleSummary:
     warnings: tuple[str, ...]
 
 
-def _aware(value: datetime) -> datetime:
-    return timezone.make_aware(value, timezone.get_default_timezone())
-
-
 def schedule_store(project: Project) -> ScheduleSummary:
     """Schedule ``project`` and store the results; no permission check (callers check)."""
     loaded = project_to_network(project)
@@ -63,10 +59,10 @@ def schedule_store(project: Project) -> ScheduleSummary:
     for key, row in loaded.items.items():
         ts = result.tasks[key]
         values = {
-            "early_start": _aware(ts.early_start),
-            "early_finish": _aware(ts.early_finish),
-            "late_start": _aware(ts.late_start),
-            "late_finish": _aware(ts.late_finish),
+            "early_start": stored_time(ts.early_start),
+            "early_finish": stored_time(ts.early_finish),
+            "late_start": stored_time(ts.late_start),
+            "late_finish": stored_time(ts.late_finish),
             "total_float_minutes": ts.total_float,
             "free_float_minutes": ts.free_float,
             "is_critical": ts.critical,
