@@ -26,6 +26,7 @@ from keel.domain.errors import ValidationError
 
 __all__ = [
     "admin_ensure",
+    "secret_hash",
     "team_create",
     "team_member_add",
     "team_member_remove",
@@ -102,7 +103,8 @@ def admin_ensure(*, password: str | None) -> tuple[bool, str, str | None]:
     return True, username, generated
 
 
-def _hash(raw: str) -> str:
+def secret_hash(raw: str) -> str:
+    """The SHA-256 of a token secret, the only form in which tokens are stored."""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
@@ -126,7 +128,11 @@ def token_create(
             break
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = PersonalAccessToken.objects.create(
-        user=user, name=name[:100], prefix=prefix, token_hash=_hash(raw), expires_at=expires_at
+        user=user,
+        name=name[:100],
+        prefix=prefix,
+        token_hash=secret_hash(raw),
+        expires_at=expires_at,
     )
     return token, raw
 
@@ -144,7 +150,7 @@ def token_authenticate(raw: str) -> User | None:
         .filter(prefix=prefix, revoked_at__isnull=True)
         .first()
     )
-    if token is None or not hmac.compare_digest(token.token_hash, _hash(raw)):
+    if token is None or not hmac.compare_digest(token.token_hash, secret_hash(raw)):
         return None
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:

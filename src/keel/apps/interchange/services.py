@@ -9,7 +9,6 @@ renders a feed for the token's owner (only what that user may see).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from keel.apps.accounts.models import User
+from keel.apps.accounts.services import secret_hash
 from keel.apps.interchange.models import FeedToken
 from keel.apps.projects.access import (
     Permission,
@@ -1239,10 +1239,6 @@ def export_content_type(format: str, key: str) -> tuple[str, str]:
 # --- calendar feeds --------------------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
 @transaction.atomic
 def feed_token_create(*, actor: User, name: str = "Calendar") -> tuple[FeedToken, str]:
     """A new feed token for ``actor``; the raw token is returned once and never stored."""
@@ -1253,7 +1249,7 @@ def feed_token_create(*, actor: User, name: str = "Calendar") -> tuple[FeedToken
         user=actor,
         name=(name or "Calendar").strip()[:100] or "Calendar",
         prefix=raw[:8],
-        token_hash=_hash(raw),
+        token_hash=secret_hash(raw),
     )
     return token, raw
 
@@ -1270,7 +1266,7 @@ def feed_token_revoke(*, actor: User, token_id: int) -> None:
 
 def feed_token_user(raw: str) -> User | None:
     """The user whose feed token ``raw`` is, or ``None``; notes when it was last used."""
-    token = FeedToken.objects.select_related("user").filter(token_hash=_hash(raw)).first()
+    token = FeedToken.objects.select_related("user").filter(token_hash=secret_hash(raw)).first()
     if token is None or not token.user.is_active:
         return None
     FeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
